@@ -1,0 +1,156 @@
+"""The command line: ``main(argv) -> int``; the only place that prints or picks an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tlumach import __version__
+from tlumach.errors import TlumachError
+from tlumach.pipeline import StatsRow, apply, collect_stats, plan_extract, plan_init, plan_update
+from tlumach.project import Project, timestamp
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEFAULT_TRANSLATOR = "unassigned"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tlumach", description="One statement, many languages, through gettext.")
+    parser.add_argument("--version", action="version", version=f"tlumach {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."), help="project root (holds docs/ and locales/)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    extract = sub.add_parser("extract", help="write locales/<domain>.pot from every document under docs/")
+    extract.add_argument("--check", action="store_true", help="write nothing; exit 1 if a template is stale")
+
+    init = sub.add_parser("init", help="create the catalogues of a new locale")
+    init.add_argument("locale", help="locale code, e.g. be, ru, pt_BR")
+    init.add_argument("--translator", default=DEFAULT_TRANSLATOR, help="Last-Translator header (name <email>)")
+    init.add_argument("--team", default=None, help="Language-Team header")
+
+    update = sub.add_parser("update", help="re-extract and merge templates into every catalogue (msgmerge semantics)")
+    update.add_argument("locales", nargs="*", help="locales to update (default: all)")
+    update.add_argument("--check", action="store_true", help="write nothing; exit 1 naming stale catalogues")
+
+    stats = sub.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per locale and document")
+    stats.add_argument("locales", nargs="*", help="locales (default: all)")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _say(args: argparse.Namespace, out: TextIO, text: str) -> None:
+    if not args.quiet:
+        print(text, file=out)
+
+
+def _locales(project: Project, requested: Sequence[str]) -> list[str]:
+    known = project.locale_codes()
+    for locale in requested:
+        if locale not in known:
+            raise TlumachError(f"no catalogues for locale {locale!r}; run: tlumach init {locale}")
+    return list(requested) or known
+
+
+def _cmd_extract(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    writes = plan_extract(project, now=timestamp())
+    if args.check:
+        stale = [w.path for w in writes if w.is_stale()]
+        for path in stale:
+            print(f"{path}: stale; run: tlumach extract", file=sys.stderr)
+        return EXIT_FINDINGS if stale else EXIT_OK
+    for path in apply(writes):
+        _say(args, out, f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    writes = plan_init(project, args.locale, now=timestamp(), translator=args.translator, team=args.team)
+    for path in apply(writes):
+        _say(args, out, f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    plan = plan_update(project, _locales(project, args.locales), now=timestamp())
+    if args.check:
+        stale = plan.stale()
+        for path in stale:
+            print(f"{path}: stale; run: tlumach update", file=sys.stderr)
+        return EXIT_FINDINGS if stale else EXIT_OK
+    written = set(apply(plan.writes))
+    for path in sorted(written):
+        _say(args, out, f"wrote {path}")
+    for item in plan.updates:
+        u = item.update
+        if u.fuzzy or u.added or u.obsoleted or u.revived:
+            _say(
+                args,
+                out,
+                f"{item.path}: {u.kept} kept, {u.fuzzy} fuzzy, {u.added} new, {u.revived} revived, {u.obsoleted} obsolete",
+            )
+    return EXIT_OK
+
+
+def _stats_table(rows: Sequence[StatsRow]) -> str:
+    header = ("locale", "document", "translated", "fuzzy", "untranslated", "obsolete", "words", "percent")
+    body = [
+        (r.locale, r.domain, str(r.stats.translated), str(r.stats.fuzzy), str(r.stats.untranslated),
+         str(r.stats.obsolete), f"{r.stats.translated_words}/{r.stats.words}", f"{r.stats.percent:.1f}%")
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    lines = []
+    for row in [header, *body]:
+        cells = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _cmd_stats(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    rows = collect_stats(project, _locales(project, args.locales))
+    if args.json:
+        data = [
+            {"locale": r.locale, "document": r.domain, "translated": r.stats.translated, "fuzzy": r.stats.fuzzy,
+             "untranslated": r.stats.untranslated, "obsolete": r.stats.obsolete, "total": r.stats.total,
+             "words": r.stats.words, "translated_words": r.stats.translated_words,
+             "percent": round(r.stats.percent, 2)}
+            for r in rows
+        ]
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    else:
+        print(_stats_table(rows), file=out)
+    return EXIT_OK
+
+
+_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats}
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run one tlumach command; return the exit code."""
+    out = out or sys.stdout
+    try:
+        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except _UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    project = Project(args.root)
+    try:
+        return _COMMANDS[args.command](args, project, out)
+    except TlumachError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS

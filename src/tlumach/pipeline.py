@@ -1,0 +1,137 @@
+"""The catalogue workflow over a whole project: plans of file writes, computed before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from tlumach.catalog import (
+    CatalogStats,
+    CatalogUpdate,
+    build_template,
+    catalog_stats,
+    load_catalog,
+    merge_template,
+    new_catalog,
+    same_messages,
+    write_if_changed,
+)
+from tlumach.errors import CatalogError, ConfigError
+from tlumach.pofile import generate_po
+from tlumach.project import Project
+from tlumach.segment import Document
+
+
+@dataclass(frozen=True)
+class FileWrite:
+    """A file's full new content."""
+
+    path: Path
+    content: str
+
+    def is_stale(self) -> bool:
+        try:
+            return self.path.read_bytes() != self.content.encode("utf-8")
+        except FileNotFoundError:
+            return True
+
+
+@dataclass(frozen=True)
+class LocaleUpdate:
+    """What an update does to one catalogue."""
+
+    locale: str
+    domain: str
+    path: Path
+    update: CatalogUpdate
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    writes: tuple[FileWrite, ...]
+    updates: tuple[LocaleUpdate, ...]
+
+    def stale(self) -> list[Path]:
+        return [w.path for w in self.writes if w.is_stale()]
+
+
+def _existing_template(path: Path) -> polib.POFile | None:
+    return load_catalog(path) if path.exists() else None
+
+
+def templates(project: Project, documents: Sequence[Document], *, now: str) -> dict[str, polib.POFile]:
+    """Templates per domain; an unchanged template keeps its POT-Creation-Date."""
+    result: dict[str, polib.POFile] = {}
+    for document in documents:
+        path = project.template_path(document.domain)
+        old = _existing_template(path)
+        pot = build_template(document, creation_date=now)
+        if old is not None and same_messages(old, pot):
+            pot.metadata["POT-Creation-Date"] = old.metadata.get("POT-Creation-Date", now)
+        result[document.domain] = pot
+    return result
+
+
+def plan_extract(project: Project, *, now: str) -> list[FileWrite]:
+    documents = project.documents()
+    pots = templates(project, documents, now=now)
+    return [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
+
+
+def plan_update(project: Project, locales: Iterable[str], *, now: str) -> UpdatePlan:
+    """Extract templates and merge them into every catalogue of the given locales, in memory."""
+    documents = project.documents()
+    pots = templates(project, documents, now=now)
+    writes = [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
+    updates: list[LocaleUpdate] = []
+    for locale in locales:
+        for domain, pot in pots.items():
+            path = project.catalog_path(locale, domain)
+            if not path.exists():
+                raise ConfigError(f"missing catalogue for domain {domain!r}; run: tlumach init {locale}", path=path)
+            merged = merge_template(load_catalog(path), pot)
+            updates.append(LocaleUpdate(locale, domain, path, merged))
+            writes.append(FileWrite(path, generate_po(merged.catalog)))
+    return UpdatePlan(tuple(writes), tuple(updates))
+
+
+def plan_init(project: Project, locale: str, *, now: str, translator: str, team: str | None) -> list[FileWrite]:
+    documents = project.documents()
+    if not documents:
+        raise ConfigError("no documents under docs/ to translate", path=project.docs_dir)
+    pots = templates(project, documents, now=now)
+    writes = [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
+    for domain, pot in pots.items():
+        path = project.catalog_path(locale, domain)
+        if path.exists():
+            raise CatalogError(f"already exists; use tlumach update to refresh it", path=path)
+        po = new_catalog(pot, locale, revision_date=now, translator=translator, team=team)
+        writes.append(FileWrite(path, generate_po(po)))
+    return writes
+
+
+def apply(writes: Iterable[FileWrite]) -> list[Path]:
+    """Write every planned file that changed; return those written."""
+    return [w.path for w in writes if write_if_changed(w.path, w.content)]
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    locale: str
+    domain: str
+    stats: CatalogStats
+
+
+def collect_stats(project: Project, locales: Iterable[str]) -> list[StatsRow]:
+    rows: list[StatsRow] = []
+    domains = [d.domain for d in project.documents()]
+    for locale in locales:
+        for domain in domains:
+            path = project.catalog_path(locale, domain)
+            if not path.exists():
+                raise ConfigError(f"missing catalogue; run: tlumach init {locale}", path=path)
+            rows.append(StatsRow(locale, domain, catalog_stats(load_catalog(path))))
+    return rows

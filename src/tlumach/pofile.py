@@ -1,0 +1,495 @@
+"""The PO format itself: a strict reader that names file:line, and a writer that wraps like GNU gettext.
+
+Entries are polib objects (``polib.POFile``/``polib.POEntry``), so the rest of tlumach and any
+polib user see the usual model; polib's own reader is not used because it accepts malformed files
+silently (unterminated strings, bad escapes, duplicate messages).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from tlumach.errors import CatalogError
+
+PAGE_WIDTH = 79
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"'}
+_WRITE_ESCAPES = {v: "\\" + k for k, v in _ESCAPES.items()}
+_KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(\".*)?$")
+_CHARSET_RE = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+
+# Line breaking (UAX #14) as GNU gettext's libunistring applies it when msgcat wraps a string.
+# _DIRECT_BREAKS maps a character class to the classes a break may come before with no space
+# between; it was measured from msgcat itself (tests/test_pofile.py compares whole files).
+_AFTER_PUNCT = "x([{\u2014\"\u201e%$+&*_`#\\~<>=@\u5b57"
+_DIRECT_BREAKS: dict[str, str] = {
+    "x": "\u2014\u5b57",
+    "2": "\u2014\u5b57",
+    ",": _AFTER_PUNCT,
+    ".": _AFTER_PUNCT,
+    ":": _AFTER_PUNCT,
+    ";": _AFTER_PUNCT,
+    "/": _AFTER_PUNCT,
+    "\u060c": _AFTER_PUNCT,
+    "?": "2" + _AFTER_PUNCT,
+    "!": "2" + _AFTER_PUNCT,
+    "\u061f": "2" + _AFTER_PUNCT,
+    "\u2026": "2" + _AFTER_PUNCT,
+    "\u2014": "x2([{\"\u201e%$+&*_`#\\~<>=@\u5b57",
+    "-": _AFTER_PUNCT + "\u00a0\u2011\u202f",
+    "\u2013": "2" + _AFTER_PUNCT + "\u00a0\u2011\u202f",
+    "|": "2" + _AFTER_PUNCT + "\u00a0\u2011\u202f",
+    "\u00ad": "2" + _AFTER_PUNCT + "\u00a0\u2011\u202f",
+    ")": "([{\u2014\u201e\u5b57",
+    "]": "([{\u2014\u201e\u5b57",
+    "}": "x2([{\u2014\u201e&*_`#~<>=@\u5b57",
+    "%": "\u2014\"%$+\\\u5b57",
+    "$": "\u2014\"%$+\\",
+    "+": "\u2014\"%$+\\",
+    "\\": "\u2014\"%$+\\",
+    "\u5b57": "x2([{\u2014\"\u201e$+&*_`#\\~<>=@\u5b57",
+}
+_OWN_CLASS = set("x2,.:;/?!)]}([{-\u2013\u2014\u2026\u00ab\u00bb\"'\u201e\u201c\u201d%$+&*_`#\\|~<>=@\u060c\u061f\u00a0\u00ad\u2011\u202f")
+_NO_BREAK_BEFORE = set(",.:;/?!)]}\u060c\u061f")
+_OPEN = set("([{\u201e")
+_QUOTES = set("\"'\u00ab\u00bb\u201c\u201d")
+
+
+@dataclass
+class _Pending:
+    """An entry being read: keyword strings collected with their line numbers."""
+
+    line: int = 0
+    obsolete: bool = False
+    tcomment: list[str] = field(default_factory=list)
+    comment: list[str] = field(default_factory=list)
+    occurrences: list[tuple[str, str]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous: dict[str, list[str]] = field(default_factory=dict)
+    strings: dict[str, list[str]] = field(default_factory=dict)
+    last: str = ""
+    last_previous: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tcomment or self.comment or self.occurrences or self.flags or self.previous or self.strings)
+
+
+def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
+    """Decode a PO string body (between the quotes)."""
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char != "\\":
+            out.append(char)
+            index += 1
+            continue
+        nxt = body[index + 1 : index + 2]
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            index += 2
+        elif nxt and nxt in "01234567":
+            digits = re.match(r"[0-7]{1,3}", body[index + 1 :])
+            assert digits is not None
+            out.append(chr(int(digits.group(), 8)))
+            index += 1 + len(digits.group())
+        elif nxt == "x" and re.match(r"[0-9A-Fa-f]", body[index + 2 : index + 3]):
+            digits = re.match(r"[0-9A-Fa-f]+", body[index + 2 :])
+            assert digits is not None
+            out.append(chr(int(digits.group(), 16)))
+            index += 2 + len(digits.group())
+        else:
+            shown = "\\" + nxt if nxt else "\\ at the end of the string"
+            raise CatalogError(
+                f"invalid escape sequence {shown!s} (column {column + index + 1}); write \\\\ for a backslash",
+                path=path,
+                line=line,
+            )
+    return "".join(out)
+
+
+def _string(rest: str, *, path: Path, line: int, column: int) -> str:
+    """Parse one quoted PO string that must fill the rest of the line."""
+    rest = rest.rstrip(" \t\r")
+    if not rest.startswith('"'):
+        raise CatalogError('expected a string in double quotes ("…")', path=path, line=line)
+    index = 1
+    while index < len(rest):
+        if rest[index] == "\\":
+            index += 2
+            continue
+        if rest[index] == '"':
+            break
+        index += 1
+    else:
+        raise CatalogError("end of line within string: the closing \" is missing", path=path, line=line)
+    if rest[index + 1 :].strip():
+        raise CatalogError(f"unexpected text after the string: {rest[index + 1:].strip()[:20]!r}", path=path, line=line)
+    return _unescape(rest[1:index], path=path, line=line, column=column)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    match = _CHARSET_RE.search(data[:4096])
+    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
+    if charset not in ("utf-8", "utf8", "charset"):
+        raise CatalogError(
+            f"charset {charset} is not supported; convert the file with: msgconv --to-code=UTF-8",
+            path=path,
+            line=data[: match.start()].count(b"\n") + 1 if match else 1,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("invalid UTF-8 byte sequence; save the file as UTF-8", path=path, line=line) from exc
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _entry(pending: _Pending, *, path: Path) -> polib.POEntry:
+    strings = pending.strings
+    if "msgid" not in strings:
+        raise CatalogError("entry has no msgid", path=path, line=pending.line)
+    plural = "msgid_plural" in strings
+    msgstrs = {k: v for k, v in strings.items() if k.startswith("msgstr")}
+    if not msgstrs:
+        raise CatalogError(
+            "msgid without msgstr (is the file truncated?); add msgstr \"\" after it", path=path, line=pending.line
+        )
+    if plural and "msgstr" in msgstrs:
+        raise CatalogError("a plural entry needs msgstr[0], msgstr[1], …, not msgstr", path=path, line=pending.line)
+    if not plural and set(msgstrs) != {"msgstr"}:
+        raise CatalogError("msgstr[N] without msgid_plural", path=path, line=pending.line)
+    entry = polib.POEntry(
+        msgid="".join(strings["msgid"]),
+        msgctxt="".join(strings["msgctxt"]) if "msgctxt" in strings else None,
+        tcomment="\n".join(pending.tcomment),
+        comment="\n".join(pending.comment),
+        occurrences=list(pending.occurrences),
+        flags=list(pending.flags),
+        obsolete=pending.obsolete,
+        linenum=pending.line,
+    )
+    if plural:
+        entry.msgid_plural = "".join(strings["msgid_plural"])
+        indices = sorted(int(k[7:-1]) for k in msgstrs)
+        if indices != list(range(len(indices))):
+            raise CatalogError("msgstr[N] indices must run 0, 1, 2, … without gaps", path=path, line=pending.line)
+        entry.msgstr_plural = {int(k[7:-1]): "".join(v) for k, v in msgstrs.items()}
+    else:
+        entry.msgstr = "".join(msgstrs["msgstr"])
+    for key, attr in (("msgctxt", "previous_msgctxt"), ("msgid", "previous_msgid"), ("msgid_plural", "previous_msgid_plural")):
+        if key in pending.previous:
+            setattr(entry, attr, "".join(pending.previous[key]))
+    return entry
+
+
+def _comment_line(pending: _Pending, line: str, *, path: Path, number: int) -> None:
+    kind = line[1:2]
+    text = line[3:] if line[2:3] == " " else line[2:]
+    if kind == ".":
+        pending.comment.append(text)
+    elif kind == ":":
+        for ref in text.split():
+            name, _, where = ref.rpartition(":")
+            pending.occurrences.append((name, where) if name and where.isdigit() else (ref, ""))
+    elif kind == ",":
+        pending.flags.extend(f.strip() for f in text.split(",") if f.strip())
+    elif kind == "|":
+        match = _KEYWORD_RE.match(text)
+        if match and match.group(1) in ("msgctxt", "msgid", "msgid_plural") and match.group(3):
+            pending.last_previous = match.group(1)
+            value = _string(match.group(3), path=path, line=number, column=line.index('"'))
+            pending.previous.setdefault(match.group(1), []).append(value)
+        elif text.startswith('"') and pending.last_previous:
+            value = _string(text, path=path, line=number, column=line.index('"'))
+            pending.previous[pending.last_previous].append(value)
+        else:
+            raise CatalogError("malformed previous-message line (#|)", path=path, line=number)
+    else:
+        pending.tcomment.append(line[2:] if line[1:2] == " " else line[1:])
+
+
+def _finish(pending: _Pending, pofile: polib.POFile, seen: dict[tuple[bool, str | None, str], int], *, path: Path) -> None:
+    if pending.empty:
+        return
+    if not pending.strings:
+        return  # trailing comments with no message: kept by GNU as nothing either
+    entry = _entry(pending, path=path)
+    key = (entry.obsolete, entry.msgctxt, entry.msgid)
+    if key in seen:
+        raise CatalogError(
+            f"duplicate message definition (first defined at line {seen[key]}); merge the two with msguniq",
+            path=path,
+            line=entry.linenum,
+        )
+    seen[key] = entry.linenum
+    if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+        if len(pofile) or pofile.metadata:
+            raise CatalogError("the header entry (msgid \"\") must come first", path=path, line=entry.linenum)
+        pofile.header = "\n".join(pending.tcomment)
+        pofile.metadata_is_fuzzy = entry.flags
+        pofile.metadata = parse_header(entry.msgstr)
+        return
+    pofile.append(entry)
+
+
+def parse_header(msgstr: str) -> dict[str, str]:
+    """``Key: value`` lines of a header msgstr, in order."""
+    metadata: dict[str, str] = {}
+    for line in msgstr.split("\n"):
+        if line.strip():
+            key, _, value = line.partition(":")
+            metadata[key.strip()] = value.strip()
+    return metadata
+
+
+def parse_po(data: bytes, *, path: Path) -> polib.POFile:
+    """Parse PO bytes strictly; raise CatalogError naming path:line on the first defect."""
+    text = _decode(data, path)
+    pofile = polib.POFile(wrapwidth=PAGE_WIDTH, encoding="utf-8")
+    pofile.fpath = str(path)
+    pofile.header = ""
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    pending = _Pending()
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        stripped = line.strip()
+        if not stripped:
+            _finish(pending, pofile, seen, path=path)
+            pending = _Pending()
+            continue
+        obsolete = stripped.startswith("#~")
+        if obsolete:
+            stripped = stripped[2:].lstrip(" ")
+            if not stripped:
+                continue
+            if stripped.startswith("|"):
+                stripped = "#" + stripped
+        if stripped.startswith("#"):
+            if pending.strings:
+                _finish(pending, pofile, seen, path=path)
+                pending = _Pending()
+            _comment_line(pending, stripped, path=path, number=number)
+            continue
+        if pending.strings and obsolete != pending.obsolete:
+            raise CatalogError("an entry mixes obsolete (#~) and active lines", path=path, line=number)
+        pending.obsolete = obsolete
+        column = len(line) - len(stripped)
+        if stripped.startswith('"'):
+            if not pending.last:
+                raise CatalogError("a string continuation with no keyword before it", path=path, line=number)
+            pending.strings[pending.last].append(_string(stripped, path=path, line=number, column=column))
+            continue
+        match = _KEYWORD_RE.match(stripped)
+        if match is None or match.group(3) is None:
+            word = stripped.split()[0][:20]
+            raise CatalogError(f"unknown keyword {word!r}; expected msgctxt, msgid, msgid_plural or msgstr", path=path, line=number)
+        keyword = match.group(1)
+        if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in pending.strings):
+            _finish(pending, pofile, seen, path=path)
+            pending = _Pending(obsolete=obsolete)
+        if keyword in pending.strings:
+            raise CatalogError(f"{keyword} appears twice in one entry", path=path, line=number)
+        if keyword == "msgid" and pending.line == 0 or keyword == "msgctxt":
+            pending.line = number
+        if keyword.startswith("msgstr") and "msgid" not in pending.strings:
+            raise CatalogError(f"{keyword} without a msgid before it", path=path, line=number)
+        value = _string(match.group(3), path=path, line=number, column=column + match.start(3))
+        pending.strings[keyword] = [value]
+        pending.last = keyword
+        if not pending.line:
+            pending.line = number
+    _finish(pending, pofile, seen, path=path)
+    return pofile
+
+
+def read_po(path: Path) -> polib.POFile:
+    """Read and strictly parse a .po/.pot file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+    return parse_po(data, path=path)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _class(char: str) -> str:
+    """The representative character of char's line-breaking class (see _DIRECT_BREAKS)."""
+    if char in _OWN_CLASS:
+        return char
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return "\u5b57"
+    category = unicodedata.category(char)
+    if category == "Nd":
+        return "2"
+    if category in ("Pi", "Pf"):
+        return "\u00ab"
+    return {"Ps": "(", "Pe": ")", "Pd": "\u2013", "Zs": "\u00a0"}.get(category, "x")
+
+
+def _break_before(text: str, index: int) -> bool:
+    """Whether GNU gettext may break a line before text[index]."""
+    char, before = text[index], text[index - 1]
+    if char == " " or (before != " " and unicodedata.category(char) in ("Mn", "Mc", "Me")):
+        return False
+    if before == " ":
+        back = index - 1
+        while back >= 0 and text[back] == " ":
+            back -= 1
+        if back < 0 or char in _NO_BREAK_BEFORE:
+            return False
+        if unicodedata.category(char) in ("Mn", "Mc", "Me"):
+            return True  # libunistring breaks before a mark that follows a space, whatever came first
+        if text[back] in _OPEN:
+            return False
+        if text[back] in _QUOTES and char in _OPEN:
+            return False
+        return not (text[back] == char == "\u2014")
+    return _class(char) in _DIRECT_BREAKS.get(_class(before), "")
+
+
+def _escape(portion: str) -> tuple[str, list[bool]]:
+    """Escape a portion for a PO string; return it with the break-allowed mask per character."""
+    out: list[str] = []
+    glued: list[bool] = []
+    for char in portion:
+        escaped = _WRITE_ESCAPES.get(char)
+        if escaped is None:
+            out.append(char)
+            glued.append(False)
+        else:
+            out.append(escaped[0])
+            out.append(escaped[1])
+            glued.extend((False, True))
+    text = "".join(out)
+    allowed = [False] * len(text)
+    for index in range(1, len(text)):
+        allowed[index] = not glued[index] and _break_before(text, index)
+    if portion.endswith("\n") and len(text) >= 2:
+        allowed[len(text) - 2] = False
+    return text, allowed
+
+
+def _line_breaks(text: str, allowed: list[bool], width: int, start_column: int) -> list[int]:
+    """Greedy breaking as libunistring's width_linebreaks does it: pieces between opportunities."""
+    breaks: list[int] = []
+    last: int | None = None
+    column = start_column
+    piece = 0
+    for index, char in enumerate(text):
+        if allowed[index]:
+            if last is not None and column + piece > width:
+                breaks.append(last)
+                column = 0
+            last = index
+            column += piece
+            piece = 0
+        piece += _width(char)
+    if last is not None and column + piece > width:
+        breaks.append(last)
+    return breaks
+
+
+def _wrap(keyword: str, value: str, prefix: str = "") -> list[str]:
+    """Lines for ``keyword "value"``, wrapped the way GNU msgcat does at width 79."""
+    portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
+    after_break = len(prefix) + 1
+    width = PAGE_WIDTH - 1 - after_break
+    lines: list[str] = []
+    first = True
+    for number, portion in enumerate(portions):
+        text, allowed = _escape(portion)
+        more = number + 1 < len(portions)
+        start = (len(prefix) + len(keyword) + 2 - after_break) if first else 0
+        breaks = _line_breaks(text, allowed, width, start)
+        if first and text and (more or start > width or breaks):
+            lines.append(f'{prefix}{keyword} ""')
+            first = False
+            breaks = _line_breaks(text, allowed, width, 0)
+        cuts = [0, *breaks, len(text)]
+        for left, right in zip(cuts, cuts[1:]):
+            head = f"{prefix}{keyword} " if first else prefix
+            lines.append(f'{head}"{text[left:right]}"')
+            first = False
+    return lines
+
+
+def _references(occurrences: list[tuple[str, str]]) -> list[str]:
+    lines: list[str] = []
+    current = "#:"
+    for name, where in occurrences:
+        ref = f"{name}:{where}" if where else name
+        if len(current) > 2 and len(current) + 1 + len(ref) > PAGE_WIDTH:
+            lines.append(current)
+            current = "#:"
+        current += " " + ref
+    if len(current) > 2:
+        lines.append(current)
+    return lines
+
+
+def _comment_lines(mark: str, text: str) -> list[str]:
+    return [f"{mark} {line}" if line else mark for line in text.split("\n")]
+
+
+def format_entry(entry: polib.POEntry) -> list[str]:
+    """The lines of one entry, in GNU's order."""
+    lines: list[str] = []
+    if entry.tcomment:
+        lines.extend(_comment_lines("#", entry.tcomment))
+    if entry.comment and not entry.obsolete:
+        lines.extend(_comment_lines("#.", entry.comment))
+    if entry.occurrences and not entry.obsolete:
+        lines.extend(_references(entry.occurrences))
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    prefix = "#~ " if entry.obsolete else ""
+    previous = "#~| " if entry.obsolete else "#| "
+    if entry.previous_msgctxt is not None:
+        lines.extend(_wrap("msgctxt", entry.previous_msgctxt, previous))
+    if entry.previous_msgid is not None:
+        lines.extend(_wrap("msgid", entry.previous_msgid, previous))
+    if entry.previous_msgid_plural is not None:
+        lines.extend(_wrap("msgid_plural", entry.previous_msgid_plural, previous))
+    if entry.msgctxt is not None:
+        lines.extend(_wrap("msgctxt", entry.msgctxt, prefix))
+    lines.extend(_wrap("msgid", entry.msgid, prefix))
+    if entry.msgid_plural:
+        lines.extend(_wrap("msgid_plural", entry.msgid_plural, prefix))
+        for index in sorted(entry.msgstr_plural):
+            lines.extend(_wrap(f"msgstr[{index}]", entry.msgstr_plural[index], prefix))
+    else:
+        lines.extend(_wrap("msgstr", entry.msgstr, prefix))
+    return lines
+
+
+def generate_po(pofile: polib.POFile) -> str:
+    """Serialise a catalogue exactly as GNU gettext would write it (pure)."""
+    lines: list[str] = []
+    if pofile.header:
+        lines.extend(_comment_lines("#", pofile.header))
+    if pofile.metadata_is_fuzzy:
+        lines.append("#, " + ", ".join(pofile.metadata_is_fuzzy if isinstance(pofile.metadata_is_fuzzy, list) else ["fuzzy"]))
+    header = "".join(f"{key}: {value}\n" for key, value in pofile.metadata.items())
+    lines.extend(_wrap("msgid", ""))
+    lines.extend(_wrap("msgstr", header))
+    for entry in [e for e in pofile if not e.obsolete] + [e for e in pofile if e.obsolete]:
+        lines.append("")
+        lines.extend(format_entry(entry))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,76 @@
+"""Where things live: the source documents under docs/ and the catalogues under locales/."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tlumach.errors import ConfigError
+from tlumach.extract import domain_for, read_document
+from tlumach.segment import Document
+
+_VARIANT_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:@[a-z]+)?$")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A tlumach project: a root with docs/ and locales/."""
+
+    root: Path
+    docs: str = "docs"
+    locales: str = "locales"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / self.docs
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / self.locales
+
+    def document_paths(self) -> list[Path]:
+        """Source documents relative to docs/, sorted; translated variants (x.be.md) skipped."""
+        if not self.docs_dir.is_dir():
+            raise ConfigError(f"no {self.docs}/ directory; run tlumach from the project root or pass --root", path=self.root)
+        found = []
+        for path in sorted(self.docs_dir.rglob("*.md")):
+            relative = path.relative_to(self.docs_dir)
+            stem_suffix = Path(relative.stem).suffix.lstrip(".")
+            if stem_suffix and _VARIANT_RE.match(stem_suffix):
+                continue
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            found.append(relative)
+        return found
+
+    def documents(self) -> list[Document]:
+        return [self.document(relative) for relative in self.document_paths()]
+
+    def document(self, relative: Path) -> Document:
+        return read_document(
+            self.docs_dir / relative,
+            reference=(Path(self.docs) / relative).as_posix(),
+            domain=domain_for(relative),
+        )
+
+    def template_path(self, domain: str) -> Path:
+        return self.locales_dir / f"{domain}.pot"
+
+    def catalog_path(self, locale: str, domain: str) -> Path:
+        return self.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+
+    def locale_codes(self) -> list[str]:
+        """Locales with a catalogue directory, sorted."""
+        if not self.locales_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+def timestamp() -> str:
+    """Now as a PO date, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime(seconds))

@@ -1,0 +1,102 @@
+"""The PO format: strict reading with path:line errors, and GNU-identical writing."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import FIXTURES, REPO, run_gettext
+from tlumach.errors import CatalogError
+from tlumach.pofile import generate_po, parse_po
+
+HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+MALFORMED = {
+    "unterminated string": (HEADER + 'msgid "a"\nmsgstr "b\n', 5, "end of line within string"),
+    "bad escape": (HEADER + 'msgid "a"\nmsgstr "b\\q"\n', 5, "invalid escape sequence"),
+    "duplicate msgid": (HEADER + 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 7, "duplicate message definition (first defined at line 4)"),
+    "truncated file": (HEADER + 'msgid "a"\nmsgstr "b"\n\nmsgid "c"\n', 7, "msgid without msgstr"),
+    "unknown keyword": (HEADER + 'msgid "a"\nmsgstrr "b"\n', 5, "unknown keyword"),
+    "text after string": (HEADER + 'msgid "a" x\nmsgstr "b"\n', 4, "unexpected text after the string"),
+    "msgstr before msgid": (HEADER + 'msgstr "b"\n', 4, "msgstr without a msgid"),
+    "stray continuation": ('"orphan"\n' + HEADER, 1, "string continuation with no keyword"),
+    "plural gap": (HEADER + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[2] "y"\n', 4, "without gaps"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_po_names_path_line_and_problem(name: str) -> None:
+    text, line, message = MALFORMED[name]
+    with pytest.raises(CatalogError) as info:
+        parse_po(text.encode("utf-8"), path=Path("locales/be/LC_MESSAGES/index.po"))
+    assert str(info.value).startswith(f"locales/be/LC_MESSAGES/index.po:{line}: ")
+    assert message in str(info.value)
+
+
+def test_wrong_encoding_is_reported_with_line() -> None:
+    data = (HEADER + 'msgid "a"\nmsgstr "').encode() + b"\xe9t\xe9" + b'"\n'
+    with pytest.raises(CatalogError, match=r"x.po:5: invalid UTF-8"):
+        parse_po(data, path=Path("x.po"))
+
+
+def test_other_charset_is_refused_with_the_fix() -> None:
+    data = b'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n'
+    with pytest.raises(CatalogError, match="msgconv --to-code=UTF-8"):
+        parse_po(data, path=Path("x.po"))
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_gnu_msgfmt_rejects_every_malformed_case_too(name: str, gettext: None, tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    path.write_text(MALFORMED[name][0], encoding="utf-8")
+    assert run_gettext("msgfmt", "-c", "-o", tmp_path / "x.mo", path).returncode != 0
+
+
+def _random_catalogue(seed: int) -> polib.POFile:
+    rng = random.Random(seed)
+    words = ["Belarus", "—", "–", "-", "(a)", "[b](c)", "«x»", '"q"', "1,000", "mid-2024", "a/b", "?", "!x",
+             "слова", "**bold**", "`code`", "\\", "\t", "e\u0301", "؟", "…", "x-y", " ", "https://example.org/a-b",
+             "Бяляцкі", "„Вясна“", "字字", "\u00a0", "{#id}", "<b>", "e.g.", "300,", "x;y", "}z", "]("]
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
+    for index in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+        if index % 9 == 0:
+            text = text.replace(" ", "\n", 2)
+        entry = polib.POEntry(msgid=f"{index} {text}", msgstr=text[::-1], occurrences=[("docs/index.md", str(index))])
+        if index % 5 == 0:
+            entry.msgctxt = "paragraph"
+        if index % 7 == 0:
+            entry.obsolete = True
+        elif index % 3 == 0:
+            entry.flags = ["fuzzy"]
+            entry.previous_msgid = text
+            entry.tcomment = "translator note\nsecond line"
+            entry.comment = "paragraph"
+        po.append(entry)
+    return po
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_written_catalogue_is_byte_identical_to_gnu_msgcat_output(seed: int, gettext: None, tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    path.write_text(generate_po(_random_catalogue(seed)), encoding="utf-8")
+    result = run_gettext("msgcat", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == path.read_text(encoding="utf-8")
+
+
+def test_parse_then_generate_is_lossless() -> None:
+    text = generate_po(_random_catalogue(4))
+    assert generate_po(parse_po(text.encode(), path=Path("x.po"))) == text
+
+
+def test_shipped_catalogues_pass_msgfmt_check(gettext: None, tmp_path: Path) -> None:
+    files = sorted((REPO / "locales").rglob("*.po")) + sorted((FIXTURES / "merge").rglob("expect.po"))
+    assert files
+    for path in files:
+        result = run_gettext("msgfmt", "-c", "-o", tmp_path / "x.mo", path)
+        assert result.returncode == 0, f"{path}: {result.stderr}"
