@@ -11,7 +11,8 @@ from typing import TextIO
 
 from tlumach import __version__
 from tlumach.errors import TlumachError
-from tlumach.pipeline import StatsRow, apply, collect_stats, plan_extract, plan_init, plan_update
+from tlumach.checks import Severity
+from tlumach.pipeline import StatsRow, apply, check_locales, collect_stats, plan_extract, plan_init, plan_update
 from tlumach.project import Project, timestamp
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -50,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per locale and document")
     stats.add_argument("locales", nargs="*", help="locales (default: all)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
+    check = sub.add_parser("check", help="quality checks on every catalogue; exit 1 on any error")
+    check.add_argument("locales", nargs="*", help="locales (default: all)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--errors-only", action="store_true", help="leave warnings out")
     return parser
 
 
@@ -137,7 +142,22 @@ def _cmd_stats(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats}
+def _cmd_check(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    findings = check_locales(project, _locales(project, args.locales))
+    if args.errors_only:
+        findings = [f for f in findings if f.severity is Severity.ERROR]
+    if args.format == "json":
+        data = [{"path": f.path, "line": f.line, "severity": f.severity.value, "code": f.code, "message": f.message} for f in findings]
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    else:
+        for finding in findings:
+            print(finding, file=out)
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        _say(args, sys.stderr, f"{errors} error(s), {len(findings) - errors} warning(s)")
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+
+
+_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

@@ -19,7 +19,9 @@ from tlumach.catalog import (
     same_messages,
     write_if_changed,
 )
+from tlumach.checks import Finding, Severity, check_catalog
 from tlumach.errors import CatalogError, ConfigError
+from tlumach.glossary import COMMENT_PREFIX, load_glossary, term_comments
 from tlumach.pofile import generate_po
 from tlumach.project import Project
 from tlumach.segment import Document
@@ -93,9 +95,20 @@ def plan_update(project: Project, locales: Iterable[str], *, now: str) -> Update
             if not path.exists():
                 raise ConfigError(f"missing catalogue for domain {domain!r}; run: tlumach init {locale}", path=path)
             merged = merge_template(load_catalog(path), pot)
+            annotate_terms(merged.catalog, load_glossary(project.locales_dir, locale))
             updates.append(LocaleUpdate(locale, domain, path, merged))
             writes.append(FileWrite(path, generate_po(merged.catalog)))
     return UpdatePlan(tuple(writes), tuple(updates))
+
+
+def annotate_terms(po: polib.POFile, terms: list) -> None:
+    """Add ``#. glossary: term = translation`` lines to the entries that contain a glossary term."""
+    for entry in po:
+        if entry.obsolete:
+            continue
+        lines = [line for line in entry.comment.split("\n") if line and not line.startswith(COMMENT_PREFIX)]
+        lines.extend(term_comments(entry.msgid, terms))
+        entry.comment = "\n".join(lines)
 
 
 def plan_init(project: Project, locale: str, *, now: str, translator: str, team: str | None) -> list[FileWrite]:
@@ -135,3 +148,24 @@ def collect_stats(project: Project, locales: Iterable[str]) -> list[StatsRow]:
                 raise ConfigError(f"missing catalogue; run: tlumach init {locale}", path=path)
             rows.append(StatsRow(locale, domain, catalog_stats(load_catalog(path))))
     return rows
+
+
+def check_locales(project: Project, locales: Iterable[str]) -> list[Finding]:
+    """Every finding in every catalogue of the given locales; a malformed file is a finding too."""
+    findings: list[Finding] = []
+    domains = [d.domain for d in project.documents()]
+    for locale in locales:
+        terms = load_glossary(project.locales_dir, locale)
+        for domain in domains:
+            path = project.catalog_path(locale, domain)
+            shown = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+            if not path.exists():
+                findings.append(Finding(shown, 1, Severity.ERROR, "missing-catalogue", f"run: tlumach init {locale}"))
+                continue
+            try:
+                catalog = load_catalog(path)
+            except CatalogError as exc:
+                findings.append(Finding(shown, exc.line or 1, Severity.ERROR, "malformed", exc.message))
+                continue
+            findings.extend(check_catalog(catalog, path=shown, locale=locale, glossary=terms))
+    return findings

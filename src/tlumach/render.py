@@ -95,9 +95,8 @@ def render_markdown(
         if not translation:
             if mark_missing is None:
                 continue
-            replacement = mark_missing(segment)
-        else:
-            replacement = format_translation(segment, translation, quote=text[start - 1 : start])
+            translation = mark_missing(segment)
+        replacement = format_translation(segment, translation, quote=text[start - 1 : start])
         out.append(text[position:start])
         out.append(replacement)
         position = end

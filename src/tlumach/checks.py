@@ -1,0 +1,312 @@
+"""Quality checks (pure): catalogue + glossary -> every Finding at once, each naming path:line."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import unquote
+
+import polib
+from markdown_it import MarkdownIt
+
+from tlumach.catalog import plural_forms
+from tlumach.errors import ConfigError
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one entry (or header) of one catalogue."""
+
+    path: str
+    line: int
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity.value} {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: a source term and the form the locale must use."""
+
+    source: str
+    target: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    """What every entry check receives."""
+
+    locale: str
+    msgid: str
+    msgstr: str
+    glossary: tuple[Term, ...]
+    role: str = ""
+
+
+EntryCheck = Callable[[EntryContext], Iterable[tuple[Severity, str, str]]]
+
+_PARSER = MarkdownIt("commonmark").enable("table")
+_DANGEROUS = ("javascript:", "vbscript:", "data:")
+_CONTROL_CHARS_RE = re.compile(r"[\s\x00-\x1f\x7f]+")
+_HTML_TAG_RE = re.compile(r"</?([A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
+_EVENT_ATTR_RE = re.compile(r"(?i)\bon[a-z]+\s*=")
+_ATTR_LIST_RE = re.compile(r"\{:?[ \t]*[#.\w][^{}\n]*\}")
+_NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f\u2009,.'’]\d{3})*(?:[.,]\d+)?")
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLES = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u061c")
+_STRAIGHT_QUOTE_RE = re.compile(r'(?<![=\\])"')
+_END_PUNCT = ".!?:;…。؟"
+_CLOSERS = "\"'»“”’)]*_`"
+
+#: Quotation marks each language uses (opening, closing), for the quote check.
+QUOTES: dict[str, tuple[str, str]] = {
+    "be": ("«", "»"), "ru": ("«", "»"), "uk": ("«", "»"), "ar": ("«", "»"), "es": ("«", "»"),
+    "fr": ("«", "»"), "de": ("„", "“"), "lt": ("„", "“"), "pl": ("„", "”"),
+}
+
+
+def _blocks(text: str) -> list[str]:
+    return [t.type for t in _PARSER.parse(text) if t.nesting >= 0 and t.type != "inline" and t.level == 0]
+
+
+def _inline_kinds(text: str) -> Counter[str]:
+    kinds: Counter[str] = Counter()
+    for token in _PARSER.parse(text):
+        for child in token.children or []:
+            if child.type in ("em_open", "strong_open", "code_inline", "link_open", "image", "html_inline"):
+                kinds[child.type] += 1
+    return kinds
+
+
+def _urls(text: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for token in _PARSER.parse(text):
+        for child in token.children or []:
+            if child.type == "link_open":
+                found[str(child.attrs.get("href", ""))] += 1
+            elif child.type == "image":
+                found[str(child.attrs.get("src", ""))] += 1
+    return found
+
+
+def _url_order(text: str) -> list[str]:
+    return [str(c.attrs.get("href") or c.attrs.get("src")) for t in _PARSER.parse(text) for c in t.children or [] if c.type in ("link_open", "image")]
+
+
+def _normalised(text: str) -> str:
+    decoded = text
+    for _ in range(3):
+        decoded = unquote(html.unescape(decoded))
+    return _CONTROL_CHARS_RE.sub("", decoded).lower()
+
+
+def _numbers(text: str) -> Counter[str]:
+    values: Counter[str] = Counter()
+    for match in _NUMBER_RE.findall(text):
+        groups = re.split(r"[ \u00a0\u202f\u2009,.'’](?=\d{3}(?!\d))", match)
+        values["".join(groups)] += 1
+    return values
+
+
+def _code_spans(text: str) -> Counter[str]:
+    return Counter(match.group(2) for match in re.finditer(r"(`+)(.+?)\1", text))
+
+
+# ---------------------------------------------------------------- the entry checks
+
+
+def check_structure(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
+    source, target = _blocks(ctx.msgid), _blocks(ctx.msgstr)
+    if source != target:
+        yield Severity.ERROR, "block-structure", (
+            f"the translation parses as {' + '.join(target) or 'nothing'} but the source is "
+            f"{' + '.join(source)}; remove the line-start marker, blank line, fence or HTML block"
+        )
+    if "table cell" in ctx.role and re.search(r"(?<!\\)\|", ctx.msgstr):
+        yield Severity.ERROR, "table-pipe", "an unescaped | in a table cell splits the cell; write \\| or rephrase"
+    source_inline, target_inline = _inline_kinds(ctx.msgid), _inline_kinds(ctx.msgstr)
+    if source_inline != target_inline:
+        yield Severity.ERROR, "inline-markup", (
+            f"inline markup differs: source has {dict(source_inline) or 'none'}, translation has "
+            f"{dict(target_inline) or 'none'}; keep every *emphasis*, **strong**, `code` and [link]"
+        )
+
+
+def check_links(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
+    normal_source, normal_target = _normalised(ctx.msgid), _normalised(ctx.msgstr)
+    for scheme in _DANGEROUS:
+        if scheme in normal_target and scheme not in normal_source:
+            yield Severity.ERROR, "dangerous-url", f"the translation contains a {scheme} URL; only the source's links are allowed"
+    source, target = _urls(ctx.msgid), _urls(ctx.msgstr)
+    if source != target:
+        missing = sorted((source - target).elements())
+        extra = sorted((target - source).elements())
+        yield Severity.ERROR, "link-target", f"link targets differ: missing {missing}, added {extra}; keep every URL as in the source"
+    elif _url_order(ctx.msgid) != _url_order(ctx.msgstr) and len(source) > 1:
+        yield Severity.WARNING, "link-order", "the links come in another order than in the source; check that each link text still goes with its URL"
+    source_refs = Counter(re.findall(r"\]\[([^\]]*)\]", ctx.msgid))
+    target_refs = Counter(re.findall(r"\]\[([^\]]*)\]", ctx.msgstr))
+    if source_refs != target_refs:
+        yield Severity.ERROR, "link-reference", f"reference links differ: source {sorted(source_refs)}, translation {sorted(target_refs)}"
+
+
+def check_html(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
+    source = Counter(t.lower() for t in _HTML_TAG_RE.findall(ctx.msgid))
+    target = Counter(t.lower() for t in _HTML_TAG_RE.findall(ctx.msgstr))
+    added = target - source
+    if added:
+        yield Severity.ERROR, "raw-html", f"raw HTML not in the source: <{'>, <'.join(sorted(added))}>; write plain text"
+    if _EVENT_ATTR_RE.search(ctx.msgstr) and not _EVENT_ATTR_RE.search(ctx.msgid):
+        yield Severity.ERROR, "event-handler", "the translation contains an on…= event handler attribute"
+    if len(_ATTR_LIST_RE.findall(ctx.msgstr)) > len(_ATTR_LIST_RE.findall(ctx.msgid)):
+        yield Severity.ERROR, "attribute-list", "the translation adds a {…} attribute list, which would set HTML attributes"
+
+
+def check_facts(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
+    source, target = _numbers(ctx.msgid), _numbers(ctx.msgstr)
+    missing = source - target
+    if missing:
+        yield Severity.ERROR, "number", f"number(s) {', '.join(sorted(missing.elements()))} missing or changed in the translation"
+    extra = target - source
+    if extra:
+        yield Severity.WARNING, "number-added", f"number(s) {', '.join(sorted(extra.elements()))} not in the source"
+    if _code_spans(ctx.msgid) != _code_spans(ctx.msgstr):
+        yield Severity.ERROR, "code-span", "code spans must stay exactly as in the source"
+    lowered = ctx.msgstr.lower()
+    for term in ctx.glossary:
+        if not re.search(rf"(?<!\w){re.escape(term.source)}(?!\w)", ctx.msgid, re.IGNORECASE):
+            continue
+        if not all(_stem(word) in lowered for word in term.target.split()):
+            yield Severity.ERROR, "glossary", f"{term.source!r} must be translated as {term.target!r} (glossary)"
+
+
+def _stem(word: str) -> str:
+    """The part of a glossary word that survives inflection (nominative -> other cases)."""
+    word = word.lower().strip("«»„“”\"'()")
+    if not any(ch.isalpha() for ch in word) or len(word) <= 4:
+        return word[:4] if len(word) > 4 else word
+    keep = max(4, len(word) - 3) if len(word) > 6 else max(4, len(word) - 2)
+    return word[:keep]
+
+
+def check_text(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
+    msgid, msgstr = ctx.msgid, ctx.msgstr
+    if msgstr == msgid and re.search(r"[^\W\d_]{4,}", msgid) and not any(t.target == msgid for t in ctx.glossary):
+        yield Severity.WARNING, "same-as-source", "the translation is identical to the source"
+    if (msgid[:1].isspace(), msgid[-1:].isspace()) != (msgstr[:1].isspace(), msgstr[-1:].isspace()):
+        yield Severity.WARNING, "whitespace", "leading or trailing whitespace differs from the source"
+    if "  " in msgstr.replace("  \n", "\n") and "  " not in msgid.replace("  \n", "\n"):
+        yield Severity.WARNING, "double-space", "doubled space"
+    if msgid.startswith("\n") != msgstr.startswith("\n") or msgid.endswith("\n") != msgstr.endswith("\n"):
+        yield Severity.ERROR, "newline", "msgid and msgstr must both begin and end with a newline, or neither (msgfmt -c)"
+    bidi = sorted({f"U+{ord(ch):04X}" for ch in msgstr if ch in _BIDI_CONTROLS})
+    if bidi:
+        yield Severity.ERROR, "bidi-control", f"bidirectional control character(s) {', '.join(bidi)} can reorder the text a reader sees; remove them"
+    invisible = sorted({f"U+{ord(ch):04X}" for ch in msgstr if ch in _INVISIBLES and ch not in msgid})
+    if invisible:
+        yield Severity.WARNING, "invisible-char", f"invisible character(s) {', '.join(invisible)}"
+    yield from _check_punctuation(ctx)
+
+
+def _check_punctuation(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
+    msgid, msgstr = ctx.msgid, ctx.msgstr
+    language = ctx.locale.split("_")[0].split("@")[0].split("-")[0]
+    quotes = QUOTES.get(language)
+    if quotes and _STRAIGHT_QUOTE_RE.search(re.sub(r"`[^`]*`|\([^)]*\)|<[^>]*>", "", msgstr)):
+        yield Severity.WARNING, "quotes", f"straight double quotes; {language} uses {quotes[0]}…{quotes[1]}"
+    if language == "fr" and re.search(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»", msgstr):
+        yield Severity.WARNING, "quotes", "French guillemets need a no-break space inside: « … »"
+    source_end = msgid.rstrip(_CLOSERS + " ")[-1:]
+    target_end = msgstr.rstrip(_CLOSERS + " ")[-1:]
+    if (source_end in _END_PUNCT) != (target_end in _END_PUNCT):
+        yield Severity.WARNING, "end-punctuation", f"ends with {target_end!r} but the source ends with {source_end!r}"
+    if len(msgid) >= 40 and msgstr:
+        ratio = len(msgstr) / len(msgid)
+        if not 0.4 <= ratio <= 2.5:
+            yield Severity.WARNING, "length", f"translation is {ratio:.1f}× the source's length; check nothing is missing or added"
+
+
+ENTRY_CHECKS: tuple[EntryCheck, ...] = (check_structure, check_links, check_html, check_facts, check_text)
+
+
+# ---------------------------------------------------------------- catalogue level
+
+
+def _header_findings(po: polib.POFile, path: str, locale: str) -> list[Finding]:
+    found: list[Finding] = []
+
+    def add(severity: Severity, code: str, message: str) -> None:
+        found.append(Finding(path, 1, severity, code, message))
+
+    language = po.metadata.get("Language", "")
+    if not language:
+        add(Severity.ERROR, "header-language", "header has no Language field; add \"Language: " + locale + "\\n\"")
+    elif language != locale:
+        add(Severity.ERROR, "header-language", f"header says Language: {language} but the catalogue is in locales/{locale}/")
+    if "charset=utf-8" not in po.metadata.get("Content-Type", "").lower():
+        add(Severity.ERROR, "header-charset", "Content-Type must be text/plain; charset=UTF-8")
+    try:
+        expected = plural_forms(locale)
+    except ConfigError:
+        expected = ""
+    actual = po.metadata.get("Plural-Forms", "")
+    if not actual:
+        add(Severity.ERROR, "plural-forms", f"header has no Plural-Forms; use: {expected}")
+    elif expected and _nplurals(actual) != _nplurals(expected):
+        add(Severity.ERROR, "plural-forms", f"Plural-Forms has nplurals={_nplurals(actual)} but {locale} needs {_nplurals(expected)}: {expected}")
+    for field_name in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
+        value = po.metadata.get(field_name, "")
+        if not value or value.startswith(("YEAR-", "FULL NAME", "LANGUAGE")):
+            add(Severity.WARNING, "header-field", f"header field {field_name} is missing or still the template's placeholder")
+    return found
+
+
+def _nplurals(expression: str) -> str:
+    match = re.search(r"nplurals\s*=\s*(\d+)", expression)
+    return match.group(1) if match else "?"
+
+
+def check_catalog(po: polib.POFile, *, path: str, locale: str, glossary: Sequence[Term] = ()) -> list[Finding]:
+    """Every finding in one catalogue: header, then each active entry in file order."""
+    findings = _header_findings(po, path, locale)
+    nplurals = _nplurals(po.metadata.get("Plural-Forms", ""))
+    terms = tuple(glossary)
+    for entry in po:
+        if entry.obsolete:
+            continue
+        line = entry.linenum or 1
+
+        def add(severity: Severity, code: str, message: str, line: int = line) -> None:
+            findings.append(Finding(path, line, severity, code, message))
+
+        bad_flags = [f for f in entry.flags if f.endswith("-format") and not f.startswith("no-")]
+        if bad_flags:
+            add(Severity.ERROR, "format-flag", f"prose must not carry {', '.join(bad_flags)}; remove the flag")
+        if entry.msgid_plural:
+            if nplurals.isdigit() and len(entry.msgstr_plural) != int(nplurals):
+                add(Severity.ERROR, "plural-count", f"{len(entry.msgstr_plural)} plural forms but Plural-Forms says {nplurals}")
+            continue
+        if not entry.msgstr:
+            add(Severity.WARNING, "untranslated", "not translated yet")
+            continue
+        if "fuzzy" in entry.flags:
+            add(Severity.WARNING, "fuzzy", "fuzzy: the source changed; review the translation and remove the fuzzy flag")
+        context = EntryContext(locale, entry.msgid, entry.msgstr, terms, role=entry.comment)
+        for check in ENTRY_CHECKS:
+            for severity, code, message in check(context):
+                add(severity, code, message)
+    return findings

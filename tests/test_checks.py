@@ -1,0 +1,156 @@
+"""Quality checks: a corpus of hostile translations, the control of the real catalogues, msgfmt parity,
+and the sanitiser as the second line of defence when the check gate is bypassed."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, assert_golden, run_gettext
+from sitebuild import build_site
+from tlumach.checks import EntryContext, Severity, Term, check_facts, check_links
+from tlumach.cli import main
+from tlumach.pipeline import check_locales
+from tlumach.project import Project
+
+HOSTILE = FIXTURES / "checks"
+
+
+def findings_text(root: Path) -> str:
+    project = Project(root)
+    return "".join(f"{f}\n" for f in check_locales(project, project.locale_codes()))
+
+
+def test_hostile_corpus_findings_match_golden() -> None:
+    assert_golden(findings_text(HOSTILE), HOSTILE / "findings.expect.txt")
+
+
+@pytest.mark.parametrize(
+    ("needle", "code"),
+    [
+        ("<script>", "raw-html"),
+        ("onerror", "event-handler"),
+        ("](javascript:", "dangerous-url"),
+        ("&#106;ava", "dangerous-url"),
+        ("%6Aavascript", "dangerous-url"),
+        ("data:text/html", "dangerous-url"),
+        ("VBScript:", "dangerous-url"),
+        ("```", "block-structure"),
+        ("<div>", "block-structure"),
+        ("# Уведзены", "block-structure"),
+        ("spring96.org/) і", "link-order"),
+        ("Больш за 30 ", "number"),
+        ("Беляцкий", "glossary"),
+        ("\u200b", "invisible-char"),
+        ("\u202e", "bidi-control"),
+        ("{onclick", "attribute-list"),
+        ("| намеснік", "table-pipe"),
+        ("`кодам`", "code-span"),
+    ],
+)
+def test_each_hostile_translation_is_reported_with_its_code_and_line(needle: str, code: str) -> None:
+    po = HOSTILE / "locales" / "be" / "LC_MESSAGES" / "index.po"
+    lines = po.read_text(encoding="utf-8").split("\n")
+    hit = next(i for i, line in enumerate(lines, start=1) if needle in line)
+    entry_line = max(i for i, line in enumerate(lines[:hit], start=1) if line.startswith("msgid "))
+    found = {(f.line, f.code) for f in check_locales(Project(HOSTILE), ["be"])}
+    assert (entry_line, code) in found
+
+
+def test_check_command_exits_1_on_errors_and_prints_path_line_severity_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(HOSTILE), "check", "be"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert re.match(r"^locales/be/LC_MESSAGES/index\.po:\d+: (error|warning) [a-z-]+: ", first)
+
+
+def test_check_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    main(["--root", str(HOSTILE), "check", "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert {"path", "line", "severity", "code", "message"} == set(rows[0])
+
+
+def test_control_the_shipped_catalogues_have_no_check_errors() -> None:
+    project = Project(REPO)
+    errors = [str(f) for f in check_locales(project, project.locale_codes()) if f.severity is Severity.ERROR]
+    assert errors == []
+
+
+def test_numbers_are_compared_across_locale_formats() -> None:
+    terms: tuple[Term, ...] = ()
+    for formatted in ("1,000", "1 000", "1\u00a0000", "1\u202f000", "1.000", "1000"):
+        ctx = EntryContext("be", "more than 1,000 others", f"больш за {formatted} іншых", terms)
+        assert not [f for f in check_facts(ctx) if f[1] == "number"], formatted
+
+
+def test_dangerous_scheme_in_the_source_itself_is_not_blamed_on_the_translation() -> None:
+    ctx = EntryContext("be", "Never click [this](data:x).", "Ніколі не націскайце [гэта](data:x).", ())
+    assert not [f for f in check_links(ctx) if f[1] == "dangerous-url"]
+
+
+MSGFMT_CASES = {
+    "newline mismatch": 'msgid "\\nText"\nmsgstr "Тэкст"\n',
+    "plural count": 'msgid "one"\nmsgid_plural "many"\nmsgstr[0] "адзін"\nmsgstr[1] "шмат"\n',
+    "format flag": '#, python-format\nmsgid "%(n)s people"\nmsgstr "людзі"\n',
+}
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Project-Id-Version: t\\n"\n"PO-Revision-Date: 2025-07-14 00:00+0000\\n"\n'
+    '"Last-Translator: T <t@example.org>\\n"\n"Language-Team: be\\n"\n"Language: be\\n"\n"MIME-Version: 1.0\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n'
+    '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+)
+
+
+@pytest.mark.parametrize("name", sorted(MSGFMT_CASES))
+def test_check_reports_an_error_wherever_msgfmt_c_fails(name: str, gettext: None, tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# T\n", encoding="utf-8")
+    po = tmp_path / "locales" / "be" / "LC_MESSAGES" / "index.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(HEADER + MSGFMT_CASES[name], encoding="utf-8")
+    assert run_gettext("msgfmt", "-c", "-o", tmp_path / "x.mo", po).returncode != 0
+    errors = [f for f in check_locales(Project(tmp_path), ["be"]) if f.severity is Severity.ERROR]
+    assert errors and all(f.line > 1 for f in errors)
+
+
+def test_malformed_catalogue_is_a_finding_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# T\n", encoding="utf-8")
+    po = tmp_path / "locales" / "be" / "LC_MESSAGES" / "index.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(HEADER + 'msgid "T"\nmsgstr "Т\n', encoding="utf-8")
+    (finding,) = check_locales(Project(tmp_path), ["be"])
+    assert (finding.line, finding.code) == (14, "malformed") and "end of line within string" in finding.message
+
+
+def test_site_built_with_the_check_bypassed_contains_no_executable_content(tmp_path: Path) -> None:
+    result = build_site(tmp_path / "site", site_url="http://127.0.0.1:9/", config=HOSTILE / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "be" / "index.html").read_text(encoding="utf-8")
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    assert "Абзац" in article  # the hostile translations were published
+    elements = ElementCollector()
+    elements.feed(article)
+    assert elements.tags and not {"script", "iframe", "object", "embed", "form", "style", "link", "meta"} & elements.tags
+    for tag, name, value in elements.attributes:
+        assert not name.startswith("on"), (tag, name, value)
+        assert name != "style", (tag, name, value)
+        if name in ("href", "src"):
+            assert not re.match(r"(?i)\s*(javascript|vbscript|data):", value or ""), (tag, name, value)
+
+
+class ElementCollector(HTMLParser):
+    """Every element and attribute of an HTML fragment, as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.extend((tag, name, value) for name, value in attrs)

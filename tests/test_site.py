@@ -1,0 +1,115 @@
+"""The built multilingual site: HTML facts, then a real browser switching languages on localhost."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import require_tool
+from sitebuild import CHROMIUM_ARGS, build_site, free_port, serve
+
+PORT = free_port()
+SITE_URL = f"http://127.0.0.1:{PORT}/"
+LOCALES = ["be", "ru", "uk", "pl", "lt", "de", "fr", "es", "ar"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site_dir = tmp_path_factory.mktemp("site")
+    result = build_site(site_dir, site_url=SITE_URL)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+def page(site: Path, locale: str) -> str:
+    path = site / "index.html" if locale == "en" else site / locale / "index.html"
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_locale_is_built_with_lang_and_direction(site: Path) -> None:
+    for locale in ["en", *LOCALES]:
+        direction = "rtl" if locale == "ar" else "ltr"
+        assert f'<html lang="{locale}" dir="{direction}"' in page(site, locale)
+
+
+def test_hreflang_alternates_are_absolute_with_x_default(site: Path) -> None:
+    for locale in ["en", *LOCALES]:
+        head = page(site, locale).split("</head>")[0]
+        links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
+        assert links["x-default"] == SITE_URL
+        assert links["en"] == SITE_URL
+        for other in LOCALES:
+            assert links[other] == f"{SITE_URL}{other}/"
+
+
+def test_sitemap_lists_every_page_with_alternates_and_x_default(site: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(site / "sitemap.xml").getroot()
+    urls = {u.find("s:loc", ns).text: u for u in root.findall("s:url", ns)}  # type: ignore[union-attr]
+    assert set(urls) == {SITE_URL, *(f"{SITE_URL}{loc}/" for loc in LOCALES)}
+    for entry in urls.values():
+        langs = {link.get("hreflang") for link in entry.findall("x:link", ns)}
+        assert langs == {"en", "x-default", *LOCALES}
+
+
+def test_date_is_formatted_per_locale_by_babel(site: Path) -> None:
+    expected = {"en": "14 July 2025", "be": "14 ліпеня 2025 г.", "ru": "14 июля 2025 г.", "de": "14. Juli 2025"}
+    for locale, text in expected.items():
+        assert f'<time datetime="2025-07-14">{text}</time>' in page(site, locale)
+
+
+def test_machine_assisted_status_note_is_shown_on_translations_only(site: Path) -> None:
+    assert "tlumach-status" not in page(site, "en")
+    assert "Пераклад падрыхтаваны з машыннай дапамогай" in page(site, "be")
+    assert "Перевод подготовлен с машинной помощью" in page(site, "ru")
+
+
+def test_translated_text_and_cyrillic_heading_anchor(site: Path) -> None:
+    html = page(site, "be")
+    h1 = re.search(r'<h1 id="([^"]+)">([^<]+)', html)
+    assert h1 is not None
+    assert "Бяляцк" in h1.group(2)
+    assert re.search(r"[а-яіў]", h1.group(1)), "the anchor keeps Cyrillic letters"
+
+
+def test_no_third_party_resources_are_referenced(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe)[^>]*>", html):
+            for url in re.findall(r'(?:src|href)="([^"]+)"', tag):
+                if url.startswith(("http://", "https://", "//")):
+                    assert url.startswith(SITE_URL), f"{path}: {tag}"
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = require_tool("chromium", "chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_reader_switches_language_and_stays_on_the_page_without_leaving_localhost(site: Path, browser: object) -> None:
+    requests: list[str] = []
+    with serve(site, PORT) as base:
+        context = browser.new_context(locale="en-GB")  # type: ignore[attr-defined]
+        tab = context.new_page()
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.goto(base)
+        assert tab.locator("html").get_attribute("lang") == "en"
+        for locale, word in (("be", "Бяляцк"), ("ru", "Беляцк")):
+            tab.locator(".md-header__option .md-select").hover()
+            tab.locator(f'.md-select__link[hreflang="{locale}"]').click()
+            tab.wait_for_url(f"{base}{locale}/")
+            assert tab.locator("html").get_attribute("lang") == locale
+            assert word in tab.locator("article h1").inner_text()
+        context.close()
+    outside = [url for url in requests if not url.startswith(base) and not url.startswith("data:")]
+    assert requests and not outside, outside
