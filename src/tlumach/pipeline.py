@@ -12,6 +12,7 @@ from tlumach.catalog import (
     CatalogStats,
     CatalogUpdate,
     build_template,
+    derive_catalog,
     catalog_stats,
     load_catalog,
     merge_template,
@@ -25,6 +26,7 @@ from tlumach.glossary import COMMENT_PREFIX, load_glossary, term_comments
 from tlumach.pofile import generate_po
 from tlumach.project import Project
 from tlumach.segment import Document
+from tlumach.translit import DERIVED_LOCALES, transliterate
 
 
 @dataclass(frozen=True)
@@ -84,20 +86,35 @@ def plan_extract(project: Project, *, now: str) -> list[FileWrite]:
 
 
 def plan_update(project: Project, locales: Iterable[str], *, now: str) -> UpdatePlan:
-    """Extract templates and merge them into every catalogue of the given locales, in memory."""
+    """Extract templates, merge them into every catalogue of the given locales and regenerate
+    derived locales (be@latin from be), all in memory."""
     documents = project.documents()
     pots = templates(project, documents, now=now)
     writes = [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
     updates: list[LocaleUpdate] = []
-    for locale in locales:
+    requested = list(locales)
+    merged_by_key: dict[tuple[str, str], polib.POFile] = {}
+    for locale in [loc for loc in requested if loc not in DERIVED_LOCALES]:
+        terms = load_glossary(project.locales_dir, locale)
         for domain, pot in pots.items():
             path = project.catalog_path(locale, domain)
             if not path.exists():
                 raise ConfigError(f"missing catalogue for domain {domain!r}; run: tlumach init {locale}", path=path)
             merged = merge_template(load_catalog(path), pot)
-            annotate_terms(merged.catalog, load_glossary(project.locales_dir, locale))
+            annotate_terms(merged.catalog, terms)
+            merged_by_key[(locale, domain)] = merged.catalog
             updates.append(LocaleUpdate(locale, domain, path, merged))
             writes.append(FileWrite(path, generate_po(merged.catalog)))
+    existing = set(project.locale_codes())
+    for derived, (origin, _name) in DERIVED_LOCALES.items():
+        if derived not in existing or (derived not in requested and origin not in requested):
+            continue
+        for domain in pots:
+            source = merged_by_key.get((origin, domain))
+            if source is None:
+                source = load_catalog(project.catalog_path(origin, domain))
+            catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
+            writes.append(FileWrite(project.catalog_path(derived, domain), generate_po(catalog)))
     return UpdatePlan(tuple(writes), tuple(updates))
 
 
@@ -120,8 +137,15 @@ def plan_init(project: Project, locale: str, *, now: str, translator: str, team:
     for domain, pot in pots.items():
         path = project.catalog_path(locale, domain)
         if path.exists():
-            raise CatalogError(f"already exists; use tlumach update to refresh it", path=path)
-        po = new_catalog(pot, locale, revision_date=now, translator=translator, team=team)
+            raise CatalogError("already exists; use tlumach update to refresh it", path=path)
+        if locale in DERIVED_LOCALES:
+            origin = DERIVED_LOCALES[locale][0]
+            source_path = project.catalog_path(origin, domain)
+            if not source_path.exists():
+                raise ConfigError(f"{locale} is derived from {origin}; run: tlumach init {origin} first", path=source_path)
+            po = derive_catalog(load_catalog(source_path), locale, lambda text: transliterate(locale, text), origin=origin)
+        else:
+            po = new_catalog(pot, locale, revision_date=now, translator=translator, team=team)
         writes.append(FileWrite(path, generate_po(po)))
     return writes
 

@@ -29,6 +29,7 @@ from tlumach.extract import domain_for, extract_segments
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
 from tlumach.segment import Document, Role, Segment
+from tlumach.translit import DERIVED_LOCALES, transliterate
 
 log = get_plugin_logger(__name__)
 
@@ -231,11 +232,12 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         date = page.meta.get("date")
         info: dict[str, Any] = {"locale": locale, "direction": ui.direction(locale), "label": page.meta.get("label", "")}
         if isinstance(date, (dt.date, dt.datetime)):
-            info["date"] = format_date(date, format="long", locale=babel_locale(catalog_locale(locale)))
+            formatted = format_date(date, format="long", locale=babel_locale(catalog_locale(locale)))
+            info["date"] = _in_script(locale, formatted)
             info["date_iso"] = date.isoformat()
         state = self.locales.get(locale)
         if state is not None and state.machine_assisted:
-            info["status"] = ui.note_for(locale)
+            info["status"] = _in_script(locale, ui.note_for(locale))
         context["tlumach"] = info
         return context
 
@@ -289,6 +291,12 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         with gzip.GzipFile(filename="sitemap.xml", mode="wb", fileobj=buffer, mtime=0) as handle:
             handle.write(xml.encode("utf-8"))
         (site_dir / "sitemap.xml.gz").write_bytes(buffer.getvalue())
+
+
+def _in_script(locale: str, text: str) -> str:
+    """Text from babel or ui.py in a derived locale's script (be-Latn dates and notes in Łacinka)."""
+    derived = catalog_locale(locale)
+    return transliterate(derived, text) if derived in DERIVED_LOCALES else text
 
 
 def state_has_errors(reason: str) -> bool:
