@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from tlumach.project import Project, timestamp
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_TRANSLATOR = "unassigned"
+DEFAULT_SITE_URL = "http://localhost:8000/"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("locales", nargs="*", help="locales (default: all)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--errors-only", action="store_true", help="leave warnings out")
+    release = sub.add_parser("release", help="checks, site, offline edition, .mo, stats, notes, SHA256SUMS, zip")
+    release.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
+    release.add_argument("--site-url", default=None, help="public address of the site (default: $TLUMACH_SITE_URL)")
+    release.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration")
     return parser
 
 
@@ -157,7 +163,23 @@ def _cmd_check(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
-_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check}
+def _cmd_release(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    from tlumach.release import make_release
+
+    site_url = args.site_url or os.environ.get("TLUMACH_SITE_URL") or DEFAULT_SITE_URL
+    config = args.config if args.config.is_absolute() else project.root / args.config
+    out_dir = args.out if args.out.is_absolute() else project.root / args.out
+    result = make_release(project, out_dir=out_dir, site_url=site_url, config_file=config)
+    _say(args, out, f"released {result.version}: {result.directory} and {result.archive}")
+    _say(args, out, f"published: {', '.join(sorted(result.site.published)) or 'source language only'}")
+    for locale, reason in sorted(result.site.held_back.items()):
+        _say(args, out, f"held back: {locale}: {reason}")
+    if site_url == DEFAULT_SITE_URL:
+        _say(args, out, f"note: built for {site_url}; set TLUMACH_SITE_URL (or --site-url) to the public address")
+    return EXIT_OK
+
+
+_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check, "release": _cmd_release}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

@@ -6,6 +6,9 @@ import datetime as dt
 import gzip
 import html
 import io
+import json
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +27,8 @@ from tlumach import ui
 from tlumach.catalog import babel_locale, catalog_stats, load_catalog, translations
 from tlumach.checks import Severity, check_catalog
 from tlumach.glossary import load_glossary
-from tlumach.errors import TlumachError
+from tlumach.errors import PublishError, TlumachError
+from tlumach.release import SiteBuild
 from tlumach.extract import domain_for, extract_segments
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
@@ -36,6 +40,9 @@ log = get_plugin_logger(__name__)
 _HTML_TAG_RE = re.compile(r'<html lang="[^"]*"')
 _ALTERNATE_RE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _META_FIELDS = ("title", "description", "label")
+_CONFIG_BASE_RE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": ")([^"]*)(")')
+_ROOT_LINK_RE = re.compile(r'((?:href|src)=")(/[^"]*)(")')
+PROGRESS_PAGE = "translation-progress.md"
 
 
 def catalog_locale(site_locale: str) -> str:
@@ -51,6 +58,8 @@ class TlumachConfig(Config):
     preview = c.Optional(c.Type(bool))
     sanitize = c.Type(bool, default=True)
     check = c.Type(bool, default=True)
+    offline = c.Type(bool, default=False)
+    progress_page = c.Type(bool, default=True)
 
 
 @dataclass
@@ -62,6 +71,7 @@ class LocaleState:
     percent: float
     machine_assisted: bool
     errors: list[str] = field(default_factory=list)
+    counts: tuple[int, int, int] = (0, 0, 0)
 
 
 @dataclass
@@ -83,6 +93,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.documents: dict[str, Document] = {}
         self.pages: dict[str, PageRecord] = {}
         self.generated: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.not_found: dict[str, bytes] = {}
 
     # ------------------------------------------------------------ configuration
 
@@ -104,6 +116,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if self.prepared:
             return config
         self.prepared = True
+        if self.config.offline:
+            config.use_directory_urls = False  # pages open from the file system as x/index.html
         i18n = self._i18n(config)
         languages = i18n.config.languages
         self.default_locale = next(lang.locale for lang in languages if lang.default)
@@ -134,6 +148,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             if language.locale in self.held_back and not state_has_errors(self.held_back[language.locale]):
                 log.info(f"not publishing '{language.locale}': {self.held_back[language.locale]}")
         i18n.config.languages = kept
+        self.names = {lang.locale: lang.name for lang in kept}
         return config
 
     def _load_locale(self, locale: str, locales_dir: Path) -> LocaleState | None:
@@ -142,7 +157,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if not files:
             return None
         by_domain: dict[str, dict[tuple[str | None, str], str]] = {}
-        translated = total = 0
+        translated = total = fuzzy = 0
         machine = False
         errors: list[str] = []
         terms = load_glossary(locales_dir, catalog_locale(locale)) if self.config.check else []
@@ -155,10 +170,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             stats = catalog_stats(catalog)
             translated += stats.translated
             total += stats.total
+            fuzzy += stats.fuzzy
             machine = machine or catalog.metadata.get("X-Review-Status", "") == "machine-assisted"
             by_domain[path.relative_to(directory).with_suffix("").as_posix()] = translations(catalog)
         percent = 100.0 * translated / total if total else 100.0
-        return LocaleState(locale, by_domain, percent, machine, errors)
+        return LocaleState(locale, by_domain, percent, machine, errors, (translated, fuzzy, total - translated - fuzzy))
 
     # ------------------------------------------------------------ files
 
@@ -194,7 +210,29 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 # mkdocs-static-i18n only accepts files under docs_dir and rebuilds File objects from
                 # their paths, so the file is declared there and its content attached afterwards.
                 files.append(File(target, config.docs_dir, config.site_dir, config.use_directory_urls))
+        if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
+            self.generated[PROGRESS_PAGE] = self._progress_markdown()
+            files.append(File(PROGRESS_PAGE, config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
+
+    def _progress_markdown(self) -> str:
+        """The translation progress page: one row per locale, a native <progress> bar, no script."""
+        rows = []
+        for locale, state in sorted(self.locales.items()):
+            rows.append(
+                f"| {self.names.get(locale, locale)} | `{locale}` | "
+                f'<progress max="100" value="{state.percent:.0f}">{state.percent:.0f}%</progress> {state.percent:.1f}% | '
+                f"{state.counts[0]} | {state.counts[1]} | {state.counts[2]} | "
+                f"{'machine-assisted, not yet reviewed' if state.machine_assisted else 'reviewed'} |"
+            )
+        for locale, reason in sorted(self.held_back.items()):
+            rows.append(f"| {locale} | `{locale}` | held back: {reason} | | | | |")
+        return (
+            "---\ntitle: Translation progress\nsearch:\n  exclude: true\n---\n\n# Translation progress\n\n"
+            "Counts come from the gettext catalogues (`tlumach stats`); fuzzy entries never count as translated.\n\n"
+            "| Language | Locale | Translated | Translated entries | Fuzzy | Untranslated | Review |\n"
+            "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        )
 
     @event_priority(-110)
     def _attach_content(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -238,7 +276,25 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         state = self.locales.get(locale)
         if state is not None and state.machine_assisted:
             info["status"] = _in_script(locale, ui.note_for(locale))
+        info["languages_heading"] = _in_script(locale, ui.languages_heading(locale))
+        info["negotiate"] = locale == self.default_locale and page.is_homepage
+        info["published"] = [self.default_locale, *self.locales]
         context["tlumach"] = info
+        return context
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+        """The 404 page in the language being built, linking back to the statement in that language."""
+        if template_name != "404.html":
+            return context
+        locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+        title, link = ui.not_found(locale)
+        prefix = "" if locale == self.default_locale else f"{locale}/"
+        home = (config.site_url or "/").rstrip("/") + "/" + prefix
+        context["tlumach"] = {
+            "locale": locale,
+            "not_found": {"title": _in_script(locale, title), "link": _in_script(locale, link), "home": home},
+            "published": [self.default_locale, *self.locales],
+        }
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -250,6 +306,12 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 alternates[alt_locale] = site_url + ("" if alt_file.url in ("", "./") else alt_file.url)
         self.pages[page.file.url + "|" + locale] = PageRecord(site_url + page.file.url.lstrip("./"), locale, alternates)
         output = _HTML_TAG_RE.sub(f'<html lang="{locale}" dir="{ui.direction(locale)}"', output, count=1)
+        if locale != self.default_locale:
+            # Material finds search/search_index.json and sitemap.xml from "base": point it at the
+            # locale's own root, where on_post_build writes that locale's index and sitemap.
+            output = _CONFIG_BASE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}/{locale}{m.group(3)}", output, count=1)
+        if self.config.offline:
+            output = _relative_links(output, page.file.dest_uri)
         if alternates:
             output = _ALTERNATE_RE.sub("", output)
             links = "".join(
@@ -263,12 +325,52 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
 
     # ------------------------------------------------------------ whole site
 
+    @event_priority(100)
+    def _keep_not_found(self, *, config: MkDocsConfig) -> None:
+        """Each language build writes the one 404.html; keep every language's before the next overwrites it."""
+        page = Path(config.site_dir) / "404.html"
+        if page.exists():
+            locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+            self.not_found[locale] = page.read_bytes()
+
     @event_priority(-200)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_site(self, *, config: MkDocsConfig) -> None:
         i18n = self._i18n(config)
         if getattr(i18n, "building", False):
             return  # a per-language build inside mkdocs-static-i18n; the site is not complete yet
-        self._write_sitemap(Path(config.site_dir))
+        site_dir = Path(config.site_dir)
+        self._write_sitemap(site_dir)
+        self._split_search_index(site_dir)
+        for locale, content in self.not_found.items():
+            target = site_dir / ("404.html" if locale == self.default_locale else f"{locale}/404.html")
+            if self.config.offline and locale != self.default_locale:
+                content = _relative_links(content.decode("utf-8"), f"{locale}/404.html").encode("utf-8")
+            target.write_bytes(content)
+
+    on_post_build = CombinedEvent(_keep_not_found, _finish_site)
+
+    def _split_search_index(self, site_dir: Path) -> None:
+        """One search index per locale (mkdocs-static-i18n writes one combined index)."""
+        combined = site_dir / "search" / "search_index.json"
+        if not combined.exists():
+            return
+        data = json.loads(combined.read_text(encoding="utf-8"))
+        prefixes = {locale: f"{locale}/" for locale in self.locales}
+        groups: dict[str, list[dict[str, Any]]] = {locale: [] for locale in [self.default_locale, *self.locales]}
+        for doc in data.get("docs", []):
+            location = str(doc.get("location", ""))
+            owner = next((loc for loc, prefix in prefixes.items() if location.startswith(prefix)), self.default_locale)
+            if owner != self.default_locale:
+                doc = {**doc, "location": location[len(prefixes[owner]) :]}
+            groups[owner].append(doc)
+        for locale, docs in groups.items():
+            index = {**data, "config": {**data.get("config", {}), "lang": [ui.search_stemmer(locale)]}, "docs": docs}
+            text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            folder = site_dir / "search" if locale == self.default_locale else site_dir / locale / "search"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "search_index.json").write_text(text, encoding="utf-8")
+            if self.config.offline:
+                (folder / "search_index.js").write_text(f"var __index = {text}", encoding="utf-8")
 
     def _write_sitemap(self, site_dir: Path) -> None:
         entries = []
@@ -286,11 +388,34 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             + "\n".join(entries)
             + "\n</urlset>\n"
         )
-        (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
-        buffer = io.BytesIO()
-        with gzip.GzipFile(filename="sitemap.xml", mode="wb", fileobj=buffer, mtime=0) as handle:
-            handle.write(xml.encode("utf-8"))
-        (site_dir / "sitemap.xml.gz").write_bytes(buffer.getvalue())
+        _write_with_gzip(site_dir / "sitemap.xml", xml)
+        for locale in self.locales:
+            # Material looks for a sitemap at each locale's base to keep the reader on the same page.
+            if (site_dir / locale).is_dir():
+                _write_with_gzip(site_dir / locale / "sitemap.xml", xml)
+
+
+def _write_with_gzip(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=path.name, mode="wb", fileobj=buffer, mtime=0) as handle:
+        handle.write(text.encode("utf-8"))
+    path.with_name(path.name + ".gz").write_bytes(buffer.getvalue())
+
+
+def _relative_links(output: str, dest_uri: str) -> str:
+    """Root-absolute links (/be/, /assets/…) made relative to the page, for reading from file://."""
+    here = posixpath.dirname(dest_uri)
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2)[1:]
+        path, _, fragment = target.partition("#")
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        relative = posixpath.relpath(path, here or ".")
+        return f"{match.group(1)}{relative}{'#' + fragment if fragment else ''}{match.group(3)}"
+
+    return _ROOT_LINK_RE.sub(replace, output)
 
 
 def _in_script(locale: str, text: str) -> str:
@@ -308,3 +433,36 @@ def _mark_untranslated(segment: Segment) -> str:
     if segment.role in (Role.FRONT_MATTER, Role.IMAGE_ALT, Role.IMAGE_TITLE, Role.LINK_TITLE, Role.TABLE_CELL):
         return segment.text
     return f'{segment.text} <mark class="tlumach-untranslated" title="{ui.UNTRANSLATED_MARK}">{ui.UNTRANSLATED_MARK}</mark>'
+
+
+def build_site(config_file: Path, site_dir: Path, *, site_url: str, offline: bool) -> SiteBuild:
+    """Build the site as ``mkdocs build --strict`` does; report what was published and held back."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    overrides = {"TLUMACH_SITE_URL": site_url, "TLUMACH_OFFLINE": "true" if offline else "false"}
+    saved = {key: os.environ.get(key) for key in overrides}
+    os.environ.update(overrides)
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (MkDocsException, SystemExit) as exc:
+        raise PublishError(f"the site build failed: {exc}", path=config_file) from exc
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    plugin = config.plugins["tlumach"]
+    assert isinstance(plugin, TlumachPlugin)
+    return SiteBuild(
+        published={locale: state.percent for locale, state in plugin.locales.items()},
+        held_back=dict(plugin.held_back),
+        machine_assisted=frozenset(locale for locale, state in plugin.locales.items() if state.machine_assisted),
+    )

@@ -16,6 +16,29 @@ MACHINE_ASSISTED_NOTE: dict[str, str] = {
     "ar": "ترجمة بمساعدة الآلة، لم يراجعها مترجم بشري بعد.",
 }
 
+#: The 404 page: (heading, link text back to the statement).
+NOT_FOUND: dict[str, tuple[str, str]] = {
+    "en": ("Page not found", "Read the statement"),
+    "be": ("Старонка не знойдзена", "Чытаць заяву"),
+    "ru": ("Страница не найдена", "Читать заявление"),
+    "uk": ("Сторінку не знайдено", "Читати заяву"),
+    "pl": ("Nie znaleziono strony", "Przeczytaj oświadczenie"),
+    "lt": ("Puslapis nerastas", "Skaityti pareiškimą"),
+    "de": ("Seite nicht gefunden", "Zur Erklärung"),
+    "fr": ("Page introuvable", "Lire la déclaration"),
+    "es": ("Página no encontrada", "Leer la declaración"),
+    "ar": ("الصفحة غير موجودة", "اقرأ البيان"),
+}
+
+#: The list of languages at the foot of every page (works without JavaScript).
+LANGUAGES_HEADING: dict[str, str] = {
+    "en": "Languages", "be": "Мовы", "ru": "Языки", "uk": "Мови", "pl": "Języki",
+    "lt": "Kalbos", "de": "Sprachen", "fr": "Langues", "es": "Idiomas", "ar": "اللغات",
+}
+
+#: lunr stemmers Material ships, by language (others search without stemming).
+SEARCH_STEMMERS: dict[str, str] = {"ru": "ru", "be": "ru", "de": "de", "fr": "fr", "es": "es", "ar": "ar"}
+
 #: Marks a paragraph shown in the source language in a preview of a partial translation.
 UNTRANSLATED_MARK = "⚠ untranslated"
 
@@ -27,6 +50,23 @@ def note_for(locale: str) -> str:
     """The machine-assisted note in the locale's language, falling back to its base language, then English."""
     base = locale.replace("_", "-").split("-")[0].split("@")[0]
     return MACHINE_ASSISTED_NOTE.get(locale) or MACHINE_ASSISTED_NOTE.get(base) or MACHINE_ASSISTED_NOTE["en"]
+
+
+def _pick(table: dict[str, object], locale: str) -> object:
+    base = locale.replace("_", "-").split("-")[0].split("@")[0]
+    return table.get(locale) or table.get(base) or table["en"]
+
+
+def not_found(locale: str) -> tuple[str, str]:
+    return _pick(NOT_FOUND, locale)  # type: ignore[return-value]
+
+
+def languages_heading(locale: str) -> str:
+    return _pick(LANGUAGES_HEADING, locale)  # type: ignore[return-value]
+
+
+def search_stemmer(locale: str) -> str:
+    return SEARCH_STEMMERS.get(locale.replace("_", "-").split("-")[0], "en")
 
 
 def direction(locale: str) -> str:
