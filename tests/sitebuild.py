@@ -31,8 +31,25 @@ def build_site(site_dir: Path, *, site_url: str, config: Path = REPO / "mkdocs.y
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host configured as the README says: <locale>/404.html for missing pages under a locale."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            super().send_error(code, message, explain)
+            return
+        root = Path(self.directory)
+        first = self.path.lstrip("/").split("/", 1)[0]
+        page = root / first / "404.html" if first and (root / first / "404.html").exists() else root / "404.html"
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @contextmanager

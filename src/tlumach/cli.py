@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("locales", nargs="*", help="locales (default: all)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     check = sub.add_parser("check", help="quality checks on every catalogue; exit 1 on any error")
-    check.add_argument("locales", nargs="*", help="locales (default: all)")
+    check.add_argument("locales", nargs="*", help="locales or .po paths (default: all)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--errors-only", action="store_true", help="leave warnings out")
     release = sub.add_parser("release", help="checks, site, offline edition, .mo, stats, notes, SHA256SUMS, zip")
@@ -70,11 +70,19 @@ def _say(args: argparse.Namespace, out: TextIO, text: str) -> None:
 
 
 def _locales(project: Project, requested: Sequence[str]) -> list[str]:
+    """Locale codes from arguments that are codes or catalogue paths (as pre-commit passes them)."""
     known = project.locale_codes()
-    for locale in requested:
+    chosen: list[str] = []
+    for item in requested:
+        locale = item
+        if item.endswith(".po"):
+            parts = Path(item).parts
+            locale = parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts[1:] else item
         if locale not in known:
             raise TlumachError(f"no catalogues for locale {locale!r}; run: tlumach init {locale}")
-    return list(requested) or known
+        if locale not in chosen:
+            chosen.append(locale)
+    return chosen or known
 
 
 def _cmd_extract(args: argparse.Namespace, project: Project, out: TextIO) -> int:

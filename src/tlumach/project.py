@@ -47,7 +47,9 @@ class Project:
         return found
 
     def documents(self) -> list[Document]:
-        return [self.document(relative) for relative in self.document_paths()]
+        """Every source document that is translated (front matter ``translate: false`` opts out)."""
+        documents = [self.document(relative) for relative in self.document_paths()]
+        return [d for d in documents if not opted_out(d.text)]
 
     def document(self, relative: Path) -> Document:
         return read_document(
@@ -67,6 +69,17 @@ class Project:
         if not self.locales_dir.is_dir():
             return []
         return sorted(p.name for p in self.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+_OPT_OUT_RE = re.compile(r"^translate:[ \t]*(false|no|off)[ \t]*$", re.MULTILINE)
+
+
+def opted_out(text: str) -> bool:
+    """A page for maintainers (``translate: false`` in its front matter) has no catalogue."""
+    if not text.startswith("---\n"):
+        return False
+    end = text.find("\n---", 4)
+    return end > 0 and _OPT_OUT_RE.search(text, 4, end) is not None
 
 
 def timestamp() -> str:

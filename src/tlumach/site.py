@@ -30,6 +30,7 @@ from tlumach.glossary import load_glossary
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
 from tlumach.extract import domain_for, extract_segments
+from tlumach.project import opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
 from tlumach.segment import Document, Role, Segment
@@ -86,7 +87,6 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
 
     def __init__(self) -> None:
         self.serving = False
-        self.prepared = False
         self.default_locale = "en"
         self.locales: dict[str, LocaleState] = {}
         self.held_back: dict[str, str] = {}
@@ -113,12 +113,15 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         return plugin
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.prepared:
-            return config
-        self.prepared = True
+        i18n = self._i18n(config)
+        if getattr(i18n, "building", False):
+            return config  # a per-language build inside mkdocs-static-i18n: same state as its parent
+        # MkDocs keeps this plugin between rebuilds of `mkdocs serve` (it has on_startup), so every
+        # top-level build starts from a clean state and rereads the catalogues.
+        self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
+        self.generated, self.not_found = {}, {}
         if self.config.offline:
             config.use_directory_urls = False  # pages open from the file system as x/index.html
-        i18n = self._i18n(config)
         languages = i18n.config.languages
         self.default_locale = next(lang.locale for lang in languages if lang.default)
         root = Path(config.config_file_path).parent
@@ -193,7 +196,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
     @event_priority(0)
     def _generate_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add ``<doc>.<locale>.md`` for every published locale (before mkdocs-static-i18n sorts files)."""
-        sources = [f for f in files.documentation_pages() if not self._is_variant(f.src_uri)]
+        sources = [
+            f for f in files.documentation_pages()
+            if not self._is_variant(f.src_uri) and not opted_out(f.content_string)
+        ]
         preview = self.serving if self.config.preview is None else self.config.preview
         marker = _mark_untranslated if preview else None
         self.generated = {}
