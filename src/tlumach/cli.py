@@ -69,6 +69,26 @@ def _say(args: argparse.Namespace, out: TextIO, text: str) -> None:
         print(text, file=out)
 
 
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent when stderr is not a TTY or with --quiet."""
+
+    def __init__(self, label: str, *, enabled: bool) -> None:
+        self.label, self.enabled, self.shown = label, enabled and sys.stderr.isatty(), False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r{self.label} [{'=' * filled}{' ' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
 def _locales(project: Project, requested: Sequence[str]) -> list[str]:
     """Locale codes from arguments that are codes or catalogue paths (as pre-commit passes them)."""
     known = project.locale_codes()
@@ -105,7 +125,11 @@ def _cmd_init(args: argparse.Namespace, project: Project, out: TextIO) -> int:
 
 
 def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
-    plan = plan_update(project, _locales(project, args.locales), now=timestamp())
+    bar = _ProgressBar("update", enabled=not args.quiet)
+    try:
+        plan = plan_update(project, _locales(project, args.locales), now=timestamp(), progress=bar)
+    finally:
+        bar.close()
     if args.check:
         stale = plan.stale()
         for path in stale:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +85,10 @@ def plan_extract(project: Project, *, now: str) -> list[FileWrite]:
     return [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
 
 
-def plan_update(project: Project, locales: Iterable[str], *, now: str) -> UpdatePlan:
+Progress = Callable[[int, int], None]
+
+
+def plan_update(project: Project, locales: Iterable[str], *, now: str, progress: Progress | None = None) -> UpdatePlan:
     """Extract templates, merge them into every catalogue of the given locales and regenerate
     derived locales (be@latin from be), all in memory."""
     documents = project.documents()
@@ -94,13 +97,17 @@ def plan_update(project: Project, locales: Iterable[str], *, now: str) -> Update
     updates: list[LocaleUpdate] = []
     requested = list(locales)
     merged_by_key: dict[tuple[str, str], polib.POFile] = {}
-    for locale in [loc for loc in requested if loc not in DERIVED_LOCALES]:
+    merged_locales = [loc for loc in requested if loc not in DERIVED_LOCALES]
+    total, done = len(merged_locales) * len(pots), 0
+    for locale in merged_locales:
         terms = load_glossary(project.locales_dir, locale)
         for domain, pot in pots.items():
+            done += 1
+            if progress is not None:
+                progress(done, total)
             path = project.catalog_path(locale, domain)
-            if not path.exists():
-                raise ConfigError(f"missing catalogue for domain {domain!r}; run: tlumach init {locale}", path=path)
-            merged = merge_template(load_catalog(path), pot)
+            current = load_catalog(path) if path.exists() else _new_domain_catalog(project, locale, pot, now=now)
+            merged = merge_template(current, pot)
             annotate_terms(merged.catalog, terms)
             merged_by_key[(locale, domain)] = merged.catalog
             updates.append(LocaleUpdate(locale, domain, path, merged))
@@ -116,6 +123,20 @@ def plan_update(project: Project, locales: Iterable[str], *, now: str) -> Update
             catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
             writes.append(FileWrite(project.catalog_path(derived, domain), generate_po(catalog)))
     return UpdatePlan(tuple(writes), tuple(updates))
+
+
+def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
+    """A new document's catalogue for a language that exists: headers follow its other catalogues."""
+    siblings = sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po"))
+    metadata = load_catalog(siblings[0]).metadata if siblings else {}
+    catalog = new_catalog(
+        pot, locale, revision_date=now,
+        translator=metadata.get("Last-Translator", "unassigned"), team=metadata.get("Language-Team"),
+    )
+    for key in ("X-Review-Status",):
+        if key in metadata:
+            catalog.metadata[key] = metadata[key]
+    return catalog
 
 
 def annotate_terms(po: polib.POFile, terms: list) -> None:
