@@ -66,7 +66,7 @@ def _decode_scalar(raw: str, *, path: str, line: int) -> tuple[str, str]:
         try:
             value = yaml.safe_load(raw)
         except yaml.YAMLError as exc:
-            raise SourceError(f"cannot read the quoted value: {exc.problem}", path=path, line=line) from exc
+            raise SourceError(f"cannot read the quoted value: {getattr(exc, 'problem', exc)}", path=path, line=line) from exc
         if not isinstance(value, str):
             raise SourceError("the value must be a string", path=path, line=line)
         return value, raw[0]

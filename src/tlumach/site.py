@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from tlumach import ui
 from tlumach.catalog import babel_locale, catalog_stats, load_catalog, translations
@@ -271,7 +272,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             return sanitize_html(html_text)
         return html_text
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Any) -> TemplateContext:
         locale = self._locale_of(page)
         date = page.meta.get("date")
         info: dict[str, Any] = {"locale": locale, "direction": ui.direction(locale), "label": page.meta.get("label", "")}
@@ -285,10 +286,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         info["languages_heading"] = _in_script(locale, ui.languages_heading(locale))
         info["negotiate"] = locale == self.default_locale and page.is_homepage
         info["published"] = [self.default_locale, *self.locales]
-        context["tlumach"] = info
+        context["tlumach"] = info  # type: ignore[typeddict-unknown-key]
         return context
 
-    def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    def on_template_context(self, context: TemplateContext, *, template_name: str, config: MkDocsConfig) -> TemplateContext:
         """The 404 page in the language being built, linking back to the statement in that language."""
         if template_name != "404.html":
             return context
@@ -296,7 +297,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         title, link = ui.not_found(locale)
         prefix = "" if locale == self.default_locale else f"{locale}/"
         home = (config.site_url or "/").rstrip("/") + "/" + prefix
-        context["tlumach"] = {
+        context["tlumach"] = {  # type: ignore[typeddict-unknown-key]
             "locale": locale,
             "not_found": {"title": _in_script(locale, title), "link": _in_script(locale, link), "home": home},
             "published": [self.default_locale, *self.locales],

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
 #: Shown on every page whose catalogue header says ``X-Review-Status: machine-assisted``.
 MACHINE_ASSISTED_NOTE: dict[str, str] = {
     "en": "Machine-assisted translation, not yet reviewed by a human translator.",
@@ -48,21 +53,20 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv",
 
 def note_for(locale: str) -> str:
     """The machine-assisted note in the locale's language, falling back to its base language, then English."""
-    base = locale.replace("_", "-").split("-")[0].split("@")[0]
-    return MACHINE_ASSISTED_NOTE.get(locale) or MACHINE_ASSISTED_NOTE.get(base) or MACHINE_ASSISTED_NOTE["en"]
+    return _pick(MACHINE_ASSISTED_NOTE, locale)
 
 
-def _pick(table: dict[str, object], locale: str) -> object:
+def _pick(table: Mapping[str, T], locale: str) -> T:
     base = locale.replace("_", "-").split("-")[0].split("@")[0]
     return table.get(locale) or table.get(base) or table["en"]
 
 
 def not_found(locale: str) -> tuple[str, str]:
-    return _pick(NOT_FOUND, locale)  # type: ignore[return-value]
+    return _pick(NOT_FOUND, locale)
 
 
 def languages_heading(locale: str) -> str:
-    return _pick(LANGUAGES_HEADING, locale)  # type: ignore[return-value]
+    return _pick(LANGUAGES_HEADING, locale)
 
 
 def search_stemmer(locale: str) -> str:
