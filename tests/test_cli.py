@@ -117,3 +117,16 @@ def test_translated_variants_in_docs_are_not_extracted(project: Path) -> None:
     run(project, "extract")
     assert sorted(p.name for p in (project / "locales").glob("*.pot")) == ["index.pot"]
     assert "Загаловак" not in (project / "locales" / "index.pot").read_text(encoding="utf-8")
+
+
+def test_update_writes_the_merge_but_exits_1_naming_a_check_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(project, "init", "be")
+    po = project / "locales" / "be" / "LC_MESSAGES" / "index.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgid "Amnesty International quote"\nmsgstr ""',
+                               'msgid "Amnesty International quote"\nmsgstr "Цытата <script>x</script>"'), encoding="utf-8")
+    capsys.readouterr()
+    assert run(project, "update") == 1
+    err = capsys.readouterr().err
+    assert f"error: locales/be/LC_MESSAGES/index.po:" in err and "raw-html" in err
+    assert "Цытата <script>x</script>" in po.read_text(encoding="utf-8")

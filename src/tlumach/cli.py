@@ -146,6 +146,14 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
                 out,
                 f"{item.path}: {u.kept} kept, {u.fuzzy} fuzzy, {u.added} new, {u.revived} revived, {u.obsoleted} obsolete",
             )
+    # The catalogues are merged and written either way (nothing is lost); a locale with an
+    # error-level finding cannot be published, so say which and exit 1.
+    errors = [f for f in check_locales(project, _locales(project, args.locales)) if f.severity is Severity.ERROR]
+    for finding in errors:
+        print(f"error: {finding}", file=sys.stderr)
+    if errors:
+        print(f"error: {len(errors)} check error(s): these locales cannot be published until fixed", file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
