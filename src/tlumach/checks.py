@@ -70,7 +70,7 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLES = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u061c")
 _STRAIGHT_QUOTE_RE = re.compile(r'(?<![=\\])"')
 _END_PUNCT = ".!?:;…。؟"
-_CLOSERS = "\"'»“”’)]*_`"
+_CLOSERS = "\"'»«“”„’)]*_`\u00a0\u202f"
 
 #: Quotation marks each language uses (opening, closing), for the quote check.
 QUOTES: dict[str, tuple[str, str]] = {
