@@ -130,3 +130,13 @@ def test_update_writes_the_merge_but_exits_1_naming_a_check_error(project: Path,
     err = capsys.readouterr().err
     assert f"error: locales/be/LC_MESSAGES/index.po:" in err and "raw-html" in err
     assert "Цытата <script>x</script>" in po.read_text(encoding="utf-8")
+
+
+def test_render_writes_the_translated_document_the_site_would_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "index.de.md"
+    assert main(["--root", str(REPO), "-q", "render", "de", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: \"Belarus: Nobelpreisträger")
+    assert "date: 2025-07-14" in text and "# Belarus: Nobelpreisträger" in text
+    assert main(["--root", str(REPO), "render", "de", "nothing.md"]) == 1
+    assert "no document 'nothing.md'" in capsys.readouterr().err

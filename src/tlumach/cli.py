@@ -12,7 +12,9 @@ from typing import TextIO
 
 from tlumach import __version__
 from tlumach.errors import TlumachError
+from tlumach.catalog import load_catalog, translations, write_if_changed
 from tlumach.checks import Severity
+from tlumach.render import render_markdown
 from tlumach.pipeline import StatsRow, apply, check_locales, collect_stats, plan_extract, plan_init, plan_update
 from tlumach.project import Project, timestamp
 
@@ -57,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("locales", nargs="*", help="locales or .po paths (default: all)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--errors-only", action="store_true", help="leave warnings out")
+    render = sub.add_parser("render", help="write a document translated from a locale's catalogue (for review)")
+    render.add_argument("locale", help="locale whose catalogue to use")
+    render.add_argument("document", nargs="?", default="index.md", help="document under docs/ (default: index.md)")
+    render.add_argument("-o", "--output", type=Path, default=None, help="output file (default: standard output)")
+    render.add_argument("--mark-untranslated", action="store_true", help="flag untranslated blocks as the preview does")
+
     release = sub.add_parser("release", help="checks, site, offline edition, .mo, stats, notes, SHA256SUMS, zip")
     release.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
     release.add_argument("--site-url", default=None, help="public address of the site (default: $TLUMACH_SITE_URL)")
@@ -203,6 +211,22 @@ def _cmd_check(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
+def _cmd_render(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    relative = Path(args.document)
+    if not (project.docs_dir / relative).is_file():
+        raise TlumachError(f"no document {relative.as_posix()!r} under {project.docs}/")
+    locale = _locales(project, [args.locale])[0]
+    document = project.document(relative)
+    catalog = load_catalog(project.catalog_path(locale, document.domain))
+    marker = (lambda segment: f"{segment.text} [untranslated]") if args.mark_untranslated else None
+    text = render_markdown(document, translations(catalog), mark_missing=marker)
+    if args.output is None:
+        out.write(text)
+    elif write_if_changed(args.output, text):
+        _say(args, sys.stderr, f"wrote {args.output}")
+    return EXIT_OK
+
+
 def _cmd_release(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     from tlumach.release import make_release
 
@@ -219,7 +243,7 @@ def _cmd_release(args: argparse.Namespace, project: Project, out: TextIO) -> int
     return EXIT_OK
 
 
-_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check, "release": _cmd_release}
+_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check, "release": _cmd_release, "render": _cmd_render}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
