@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,19 @@ def assert_golden(actual: str, golden: Path) -> None:
         golden.write_text(actual, encoding="utf-8")
     assert golden.exists(), f"missing golden file {golden}; run with TLUMACH_UPDATE_GOLDENS=1 and review it"
     assert actual == golden.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no browser download), headless, no background traffic."""
+    from sitebuild import CHROMIUM_ARGS
+
+    chromium = require_tool("chromium", "chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

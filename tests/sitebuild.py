@@ -16,6 +16,16 @@ from pathlib import Path
 from conftest import REPO
 
 
+def copy_project(target: Path) -> Path:
+    """A copy of the project's site inputs (docs, locales, overrides, mkdocs.yml) in target."""
+    import shutil
+
+    for name in ("docs", "locales", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

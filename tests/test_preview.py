@@ -9,10 +9,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import REPO
-from sitebuild import free_port
+from sitebuild import copy_project, free_port
 
 
 def fetch(url: str) -> str | None:
@@ -34,51 +36,44 @@ def wait_for(url: str, needle: str, *, seconds: float = 90) -> str:
     raise AssertionError(f"{needle!r} did not appear at {url}; last page: {(page or '')[:300]!r}")
 
 
-def test_saving_a_po_file_rebuilds_and_shows_the_new_translation(tmp_path: Path) -> None:
-    for name in ("docs", "locales", "overrides"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    po = tmp_path / "locales" / "be" / "LC_MESSAGES" / "index.po"
-    text = po.read_text(encoding="utf-8")
-    marker = 'msgctxt "front matter: label"\nmsgid "Amnesty International quote"\nmsgstr "'
-    start = text.index(marker) + len(marker)
-    old = text[start : text.index('"', start)]
+@contextmanager
+def preview_server(project: Path) -> Iterator[str]:
+    """`mkdocs serve` on a free port for a copy of the project; yields its address."""
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TLUMACH_SITE_URL": f"http://127.0.0.1:{port}/"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", f"127.0.0.1:{port}", "-f", str(tmp_path / "mkdocs.yml")],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{port}/be/"
-        wait_for(url, "tlumach-dateline")
-        po.write_text(text[:start] + "Жывы папярэдні прагляд" + text[start + len(old):], encoding="utf-8")
-        page = wait_for(url, "Жывы папярэдні прагляд")
-        assert '<html lang="be"' in page
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
+def test_saving_a_po_file_rebuilds_and_shows_the_new_translation(tmp_path: Path) -> None:
+    copy_project(tmp_path)
+    po = tmp_path / "locales" / "be" / "LC_MESSAGES" / "index.po"
+    text = po.read_text(encoding="utf-8")
+    marker = 'msgctxt "front matter: label"\nmsgid "Amnesty International quote"\nmsgstr "'
+    start = text.index(marker) + len(marker)
+    old = text[start : text.index('"', start)]
+    with preview_server(tmp_path) as base:
+        wait_for(f"{base}be/", "tlumach-dateline")
+        po.write_text(text[:start] + "Жывы папярэдні прагляд" + text[start + len(old):], encoding="utf-8")
+        page = wait_for(f"{base}be/", "Жывы папярэдні прагляд")
+        assert '<html lang="be"' in page
+
+
 def test_preview_marks_untranslated_paragraphs(tmp_path: Path) -> None:
-    for name in ("docs", "locales", "overrides"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_project(tmp_path)
     po = tmp_path / "locales" / "de" / "LC_MESSAGES" / "index.po"
     text = po.read_text(encoding="utf-8")
     cut = text.index('msgid ""\n"On 14 July 2025')
     end = text.index("\n\n", cut)
     block = text[cut:end]
     po.write_text(text[:cut] + block[: block.index("msgstr")] + 'msgstr ""' + text[end:], encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TLUMACH_SITE_URL": f"http://127.0.0.1:{port}/"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", f"127.0.0.1:{port}", "-f", str(tmp_path / "mkdocs.yml")],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        page = wait_for(f"http://127.0.0.1:{port}/de/", "tlumach-untranslated")
+    with preview_server(tmp_path) as base:
+        page = wait_for(f"{base}de/", "tlumach-untranslated")
         assert "On 14 July 2025 it will be four years" in page
-    finally:
-        server.terminate()
-        server.wait(timeout=20)

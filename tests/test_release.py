@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, require_tool
-from sitebuild import CHROMIUM_ARGS, free_port, serve
+from conftest import REPO
+from sitebuild import copy_project, free_port, serve
 from tlumach.cli import main
 from tlumach.errors import PublishError
 from tlumach.project import Project
@@ -21,13 +21,6 @@ from tlumach.release import ensure_publishable
 
 PORT = free_port()
 SITE_URL = f"http://127.0.0.1:{PORT}/"
-
-
-def copy_project(target: Path) -> Path:
-    for name in ("docs", "locales", "overrides"):
-        shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -95,14 +88,6 @@ def test_release_refuses_catalogues_with_check_errors(tmp_path: Path, capsys: py
 # ---------------------------------------------------------------- the reader, in Chromium
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = require_tool("chromium", "chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
-from sitebuild import CHROMIUM_ARGS, build_site, free_port, serve
+from sitebuild import build_site, free_port, serve
 
 PORT = free_port()
 SITE_URL = f"http://127.0.0.1:{PORT}/"
@@ -86,14 +84,6 @@ def test_no_third_party_resources_are_referenced(site: Path) -> None:
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = require_tool("chromium", "chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_reader_switches_language_and_stays_on_the_page_without_leaving_localhost(site: Path, browser: object) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from conftest import REPO
-from sitebuild import build_site
+from sitebuild import build_site, copy_project
 from tlumach.cli import main
 
 
 def test_new_language_and_new_document_reach_the_site(tmp_path: Path) -> None:
-    for name in ("docs", "locales", "overrides"):
-        shutil.copytree(REPO / name, tmp_path / name)
+    copy_project(tmp_path)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     root = ["--root", str(tmp_path), "-q"]
 
