@@ -61,8 +61,8 @@ def test_saving_a_po_file_rebuilds_and_shows_the_new_translation(tmp_path: Path)
     old = text[start : text.index('"', start)]
     with preview_server(tmp_path) as base:
         wait_for(f"{base}be/", "tlumach-dateline")
-        po.write_text(text[:start] + "Жывы папярэдні прагляд" + text[start + len(old):], encoding="utf-8")
-        page = wait_for(f"{base}be/", "Жывы папярэдні прагляд")
+        po.write_text(text[:start] + "Жывы папярэдні прагляд Amnesty International" + text[start + len(old):], encoding="utf-8")
+        page = wait_for(f"{base}be/", "Жывы папярэдні прагляд Amnesty International")
         assert '<html lang="be"' in page
 
 

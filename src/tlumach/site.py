@@ -139,12 +139,14 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 raise PluginError(f"tlumach: {exc}") from exc
             if state is None:
                 self.held_back[language.locale] = "no catalogues"
-            elif state.errors:
+            elif state.errors and not preview:
                 self.held_back[language.locale] = f"{len(state.errors)} check error(s), first: {state.errors[0]}"
                 log.warning(f"not publishing '{language.locale}': {self.held_back[language.locale]}")
             elif state.percent < self.config.threshold and not preview:
                 self.held_back[language.locale] = f"{state.percent:.1f}% translated, below the {self.config.threshold}% threshold"
             else:
+                for error in state.errors:  # a preview shows the locale anyway, with its findings logged
+                    log.warning(f"preview of '{language.locale}': {error}")
                 self.locales[language.locale] = state
                 kept.append(language)
                 if language.site_name is None and config.site_name:
