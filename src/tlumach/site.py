@@ -61,6 +61,8 @@ class TlumachConfig(Config):
     sanitize = c.Type(bool, default=True)
     check = c.Type(bool, default=True)
     offline = c.Type(bool, default=False)
+    # babel locale for dates on source-language pages (Amnesty writes "14 July 2025")
+    source_date_locale = c.Type(str, default="en_GB")
     progress_page = c.Type(bool, default=True)
 
 
@@ -279,7 +281,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         date = page.meta.get("date")
         info: dict[str, Any] = {"locale": locale, "direction": ui.direction(locale), "label": page.meta.get("label", "")}
         if isinstance(date, (dt.date, dt.datetime)):
-            formatted = format_date(date, format="long", locale=babel_locale(catalog_locale(locale)))
+            date_locale = self.config.source_date_locale if locale == self.default_locale else catalog_locale(locale)
+            formatted = format_date(date, format="long", locale=babel_locale(date_locale))
             info["date"] = _in_script(locale, formatted)
             info["date_iso"] = date.isoformat()
         state = self.locales.get(locale)
@@ -318,10 +321,14 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if locale != self.default_locale:
             # Material finds search/search_index.json and sitemap.xml from "base": point it at the
             # locale's own root, where on_post_build writes that locale's index and sitemap.
-            output = _CONFIG_BASE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}/{locale}{m.group(3)}", output, count=1)
+            output = _CONFIG_BASE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}/{locale}/{m.group(3)}", output, count=1)
         if self.config.offline:
             output = _relative_links(output, page.file.dest_uri)
-        if alternates:
+        if self.config.offline:
+            # Offline, hreflang links would only make Material fetch sitemaps from the public
+            # host: a reader of the archive must not contact it. The language list stays.
+            output = _ALTERNATE_RE.sub("", output)
+        elif alternates:
             output = _ALTERNATE_RE.sub("", output)
             links = "".join(
                 f'\n    <link rel="alternate" hreflang="{loc}" href="{html.escape(url)}">' for loc, url in alternates.items()
@@ -373,7 +380,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 doc = {**doc, "location": location[len(prefixes[owner]) :]}
             groups[owner].append(doc)
         for locale, docs in groups.items():
-            index = {**data, "config": {**data.get("config", {}), "lang": [ui.search_stemmer(locale)]}, "docs": docs}
+            index = {**data, "config": {**data.get("config", {}), "lang": ui.search_languages(locale)}, "docs": docs}
             text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
             folder = site_dir / "search" if locale == self.default_locale else site_dir / locale / "search"
             folder.mkdir(parents=True, exist_ok=True)
@@ -399,9 +406,18 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         )
         _write_with_gzip(site_dir / "sitemap.xml", xml)
         for locale in self.locales:
-            # Material looks for a sitemap at each locale's base to keep the reader on the same page.
+            # Material fetches a sitemap at each locale's root to keep the reader on the same page
+            # when switching; it needs only that locale's URLs, so keep it small for slow links.
             if (site_dir / locale).is_dir():
-                _write_with_gzip(site_dir / locale / "sitemap.xml", xml)
+                urls = "".join(
+                    f"  <url><loc>{html.escape(r.url)}</loc></url>\n"
+                    for r in sorted(self.pages.values(), key=lambda r: r.url) if r.locale == locale
+                )
+                _write_with_gzip(
+                    site_dir / locale / "sitemap.xml",
+                    '<?xml version="1.0" encoding="UTF-8"?>\n'
+                    f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n',
+                )
 
 
 def _write_with_gzip(path: Path, text: str) -> None:

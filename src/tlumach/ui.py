@@ -41,8 +41,10 @@ LANGUAGES_HEADING: dict[str, str] = {
     "lt": "Kalbos", "de": "Sprachen", "fr": "Langues", "es": "Idiomas", "ar": "اللغات",
 }
 
-#: lunr stemmers Material ships, by language (others search without stemming).
-SEARCH_STEMMERS: dict[str, str] = {"ru": "ru", "be": "ru", "de": "de", "fr": "fr", "es": "es", "ar": "ar"}
+#: lunr languages for each locale's search index: English always (its trimmer keeps Latin words such
+#: as "Amnesty International"), plus the stemmer Material ships for the language or its closest
+#: relative with the same script (lunr's Russian one handles Belarusian and Ukrainian Cyrillic).
+SEARCH_LANGUAGES: dict[str, str] = {"ru": "ru", "be": "ru", "uk": "ru", "de": "de", "fr": "fr", "es": "es", "ar": "ar"}
 
 #: Marks a paragraph shown in the source language in a preview of a partial translation.
 UNTRANSLATED_MARK = "⚠ untranslated"
@@ -69,8 +71,11 @@ def languages_heading(locale: str) -> str:
     return _pick(LANGUAGES_HEADING, locale)
 
 
-def search_stemmer(locale: str) -> str:
-    return SEARCH_STEMMERS.get(locale.replace("_", "-").split("-")[0], "en")
+def search_languages(locale: str) -> list[str]:
+    if locale.endswith("-Latn"):
+        return ["en"]
+    extra = SEARCH_LANGUAGES.get(locale.replace("_", "-").split("-")[0])
+    return ["en", extra] if extra else ["en"]
 
 
 def direction(locale: str) -> str:
