@@ -197,8 +197,10 @@ def check_facts(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
 def _stem(word: str) -> str:
     """The part of a glossary word that survives inflection (nominative -> other cases)."""
     word = word.lower().strip("«»„“”\"'()")
-    if not any(ch.isalpha() for ch in word) or len(word) <= 4:
-        return word[:4] if len(word) > 4 else word
+    if not any(ch.isalpha() for ch in word) or len(word) < 4:
+        return word
+    if len(word) == 4:
+        return word[:3]  # Aleś -> Alesia, Ігар -> Ігара
     keep = max(4, len(word) - 3) if len(word) > 6 else max(4, len(word) - 2)
     return word[:keep]
 
