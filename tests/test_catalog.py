@@ -129,3 +129,22 @@ def test_write_if_changed_writes_once_and_leaves_no_temp_files(tmp_path: Path) -
     assert write_if_changed(path, "a\n") is False
     assert path.stat().st_mtime_ns == mtime
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.po"]
+
+
+def test_long_paragraph_edit_gives_the_same_outcome_as_gnu_msgmerge(gettext: None, tmp_path: Path) -> None:
+    words = [f"word{i % 997} " + ("Belarus" if i % 13 == 0 else "rights") for i in range(12000)]
+    old_text = " ".join(words) + "."
+    old = polib.POFile()
+    old.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    old.append(polib.POEntry(msgid=old_text, msgstr="ПЕРАКЛАД"))
+    old.append(polib.POEntry(msgid="A short paragraph that stays.", msgstr="Кароткі абзац."))
+    pot = polib.POFile()
+    pot.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    pot.append(polib.POEntry(msgid=old_text.replace("word500 ", "word500 edited ", 1), msgstr=""))
+    pot.append(polib.POEntry(msgid="A short paragraph that stays.", msgstr=""))
+    (tmp_path / "old.po").write_text(generate_po(old), encoding="utf-8")
+    (tmp_path / "new.pot").write_text(generate_po(pot), encoding="utf-8")
+    result = run_gettext("msgmerge", "--previous", "--quiet", "-o", tmp_path / "ref.po", tmp_path / "old.po", tmp_path / "new.pot")
+    assert result.returncode == 0, result.stderr
+    ours = merge_template(load_catalog(tmp_path / "old.po"), load_catalog(tmp_path / "new.pot")).catalog
+    assert outcome(ours) == outcome(load_catalog(tmp_path / "ref.po"))

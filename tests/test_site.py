@@ -107,3 +107,17 @@ def test_reader_switches_language_and_stays_on_the_page_without_leaving_localhos
         context.close()
     outside = [url for url in requests if not url.startswith(base) and not url.startswith("data:")]
     assert requests and not outside, outside
+
+
+def test_site_name_comes_from_each_locale_glossary(site: Path) -> None:
+    assert "<title>" in page(site, "es")
+    assert "Amnistía Internacional" in page(site, "es").split("</title>")[0]
+    assert "منظمة العفو الدولية" in page(site, "ar").split("</title>")[0]
+    assert "Amnesty International" in page(site, "be").split("</title>")[0]
+
+
+def test_progress_page_has_a_row_and_a_scriptless_bar_per_published_locale(site: Path) -> None:
+    html = (site / "translation-progress" / "index.html").read_text(encoding="utf-8")
+    for locale in LOCALES:
+        assert f"<code>{locale}</code>" in html
+    assert html.count('<progress max="100" value="100">') == len(LOCALES)

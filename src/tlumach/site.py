@@ -152,12 +152,18 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 self.locales[language.locale] = state
                 kept.append(language)
                 if language.site_name is None and config.site_name:
-                    language.site_name = config.site_name
+                    language.site_name = self._site_name(config.site_name, language.locale, locales_dir)
             if language.locale in self.held_back and not state_has_errors(self.held_back[language.locale]):
                 log.info(f"not publishing '{language.locale}': {self.held_back[language.locale]}")
         i18n.config.languages = kept
         self.names = {lang.locale: lang.name for lang in kept}
         return config
+
+    def _site_name(self, name: str, locale: str, locales_dir: Path) -> str:
+        """The site name in a locale: its glossary's term for it (Amnistía Internacional), else as is."""
+        terms = load_glossary(locales_dir, catalog_locale(locale))
+        translated = next((t.target for t in terms if t.source == name), name)
+        return _in_script(locale, translated)
 
     def _load_locale(self, locale: str, locales_dir: Path) -> LocaleState | None:
         directory = locales_dir / catalog_locale(locale) / "LC_MESSAGES"
