@@ -230,12 +230,12 @@ def _finish(pending: _Pending, pofile: polib.POFile, seen: dict[tuple[bool, str 
             path=path,
             line=entry.linenum,
         )
-    seen[key] = entry.linenum
+    seen[key] = entry.linenum or pending.line
     if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
         if len(pofile) or pofile.metadata:
             raise CatalogError("the header entry (msgid \"\") must come first", path=path, line=entry.linenum)
         pofile.header = "\n".join(pending.tcomment)
-        pofile.metadata_is_fuzzy = entry.flags
+        pofile.metadata_is_fuzzy = "fuzzy" in entry.flags
         pofile.metadata = parse_header(entry.msgstr)
         return
     pofile.append(entry)
@@ -485,7 +485,7 @@ def generate_po(pofile: polib.POFile) -> str:
     if pofile.header:
         lines.extend(_comment_lines("#", pofile.header))
     if pofile.metadata_is_fuzzy:
-        lines.append("#, " + ", ".join(pofile.metadata_is_fuzzy if isinstance(pofile.metadata_is_fuzzy, list) else ["fuzzy"]))
+        lines.append("#, fuzzy")
     header = "".join(f"{key}: {value}\n" for key, value in pofile.metadata.items())
     lines.extend(_wrap("msgid", ""))
     lines.extend(_wrap("msgstr", header))
