@@ -23,10 +23,9 @@ sys.path.insert(0, str(REPO / "tests"))
 from sitebuild import CHROMIUM_ARGS, build_site, free_port, serve  # noqa: E402
 
 
-def measure(site: Path, locale: str) -> list[tuple[str, int, int]]:
+def measure(site: Path, locale: str, port: int) -> list[tuple[str, int, int]]:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
     rows: list[tuple[str, int, int]] = []
     with serve(site, port) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -54,13 +53,14 @@ def main() -> int:
     parser.add_argument("--site", type=Path, default=None)
     args = parser.parse_args()
     site = args.site
+    port = free_port()
     if site is None:
         site = Path(tempfile.mkdtemp()) / "site"
-        result = build_site(site, site_url="http://127.0.0.1/")
+        result = build_site(site, site_url=f"http://127.0.0.1:{port}/")
         if result.returncode:
             print(result.stderr, file=sys.stderr)
             return 1
-    rows = measure(site, args.locale)
+    rows = measure(site, args.locale, port)
     print(f"{'resource':60} {'bytes':>10} {'gzip -9':>10}")
     for url, raw, packed in sorted(rows, key=lambda r: -r[1]):
         print(f"{url[:60]:60} {raw:>10,} {packed:>10,}")
