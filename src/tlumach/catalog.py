@@ -103,12 +103,16 @@ def template_date(pot: polib.POFile) -> str:
 
 def same_messages(a: polib.POFile, b: polib.POFile) -> bool:
     """Whether two templates differ only in POT-Creation-Date."""
-    saved = b.metadata.get("POT-Creation-Date")
-    b.metadata["POT-Creation-Date"] = a.metadata.get("POT-Creation-Date", "")
-    try:
-        return generate_po(a) == generate_po(b)
-    finally:
-        b.metadata["POT-Creation-Date"] = saved or ""
+
+    def content(po: polib.POFile) -> tuple[object, ...]:
+        header = {k: v for k, v in po.metadata.items() if k != "POT-Creation-Date"}
+        entries = [
+            (e.msgctxt, e.msgid, e.msgid_plural, e.comment, e.tcomment, tuple(e.occurrences), tuple(e.flags), e.obsolete)
+            for e in po
+        ]
+        return (po.header, bool(po.metadata_is_fuzzy), tuple(header.items()), tuple(entries))
+
+    return content(a) == content(b)
 
 
 # ---------------------------------------------------------------- new catalogues

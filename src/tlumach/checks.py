@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -79,32 +80,31 @@ QUOTES: dict[str, tuple[str, str]] = {
 }
 
 
-def _blocks(text: str) -> list[str]:
-    return [t.type for t in _PARSER.parse(text) if t.nesting >= 0 and t.type != "inline" and t.level == 0]
+@dataclass(frozen=True)
+class _Markdown:
+    """What the checks compare of one text, from a single markdown-it parse."""
+
+    blocks: tuple[str, ...]
+    inline: Counter[str]
+    urls: tuple[str, ...]
 
 
-def _inline_kinds(text: str) -> Counter[str]:
-    kinds: Counter[str] = Counter()
-    for token in _PARSER.parse(text):
+@functools.lru_cache(maxsize=8192)
+def _markdown(text: str) -> _Markdown:
+    """Parse once; a msgid is shared by every locale, so its analysis is cached."""
+    tokens = _PARSER.parse(text)
+    blocks = tuple(t.type for t in tokens if t.nesting >= 0 and t.type != "inline" and t.level == 0)
+    inline: Counter[str] = Counter()
+    urls: list[str] = []
+    for token in tokens:
         for child in token.children or []:
             if child.type in ("em_open", "strong_open", "code_inline", "link_open", "image", "html_inline"):
-                kinds[child.type] += 1
-    return kinds
-
-
-def _urls(text: str) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for token in _PARSER.parse(text):
-        for child in token.children or []:
+                inline[child.type] += 1
             if child.type == "link_open":
-                found[str(child.attrs.get("href", ""))] += 1
+                urls.append(str(child.attrs.get("href", "")))
             elif child.type == "image":
-                found[str(child.attrs.get("src", ""))] += 1
-    return found
-
-
-def _url_order(text: str) -> list[str]:
-    return [str(c.attrs.get("href") or c.attrs.get("src")) for t in _PARSER.parse(text) for c in t.children or [] if c.type in ("link_open", "image")]
+                urls.append(str(child.attrs.get("src", "")))
+    return _Markdown(blocks, inline, tuple(urls))
 
 
 def _normalised(text: str) -> str:
@@ -130,7 +130,8 @@ def _code_spans(text: str) -> Counter[str]:
 
 
 def check_structure(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
-    source, target = _blocks(ctx.msgid), _blocks(ctx.msgstr)
+    source_md, target_md = _markdown(ctx.msgid), _markdown(ctx.msgstr)
+    source, target = list(source_md.blocks), list(target_md.blocks)
     if source != target:
         yield Severity.ERROR, "block-structure", (
             f"the translation parses as {' + '.join(target) or 'nothing'} but the source is "
@@ -138,7 +139,7 @@ def check_structure(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
         )
     if "table cell" in ctx.role and re.search(r"(?<!\\)\|", ctx.msgstr):
         yield Severity.ERROR, "table-pipe", "an unescaped | in a table cell splits the cell; write \\| or rephrase"
-    source_inline, target_inline = _inline_kinds(ctx.msgid), _inline_kinds(ctx.msgstr)
+    source_inline, target_inline = source_md.inline, target_md.inline
     if source_inline != target_inline:
         yield Severity.ERROR, "inline-markup", (
             f"inline markup differs: source has {dict(source_inline) or 'none'}, translation has "
@@ -151,12 +152,13 @@ def check_links(ctx: EntryContext) -> Iterable[tuple[Severity, str, str]]:
     for scheme in _DANGEROUS:
         if scheme in normal_target and scheme not in normal_source:
             yield Severity.ERROR, "dangerous-url", f"the translation contains a {scheme} URL; only the source's links are allowed"
-    source, target = _urls(ctx.msgid), _urls(ctx.msgstr)
+    source_urls, target_urls = _markdown(ctx.msgid).urls, _markdown(ctx.msgstr).urls
+    source, target = Counter(source_urls), Counter(target_urls)
     if source != target:
         missing = sorted((source - target).elements())
         extra = sorted((target - source).elements())
         yield Severity.ERROR, "link-target", f"link targets differ: missing {missing}, added {extra}; keep every URL as in the source"
-    elif _url_order(ctx.msgid) != _url_order(ctx.msgstr) and len(source) > 1:
+    elif source_urls != target_urls and len(source) > 1:
         yield Severity.WARNING, "link-order", "the links come in another order than in the source; check that each link text still goes with its URL"
     source_refs = Counter(re.findall(r"\]\[([^\]]*)\]", ctx.msgid))
     target_refs = Counter(re.findall(r"\]\[([^\]]*)\]", ctx.msgstr))

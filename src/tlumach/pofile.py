@@ -7,6 +7,7 @@ silently (unterminated strings, bad escapes, duplicate messages).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -116,8 +117,14 @@ def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
     return "".join(out)
 
 
+_STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r]*$')
+
+
 def _string(rest: str, *, path: Path, line: int, column: int) -> str:
     """Parse one quoted PO string that must fill the rest of the line."""
+    match = _STRING_RE.match(rest)
+    if match is not None:
+        return _unescape(match.group(1), path=path, line=line, column=column)
     rest = rest.rstrip(" \t\r")
     if not rest.startswith('"'):
         raise CatalogError('expected a string in double quotes ("…")', path=path, line=line)
@@ -131,9 +138,7 @@ def _string(rest: str, *, path: Path, line: int, column: int) -> str:
         index += 1
     else:
         raise CatalogError("end of line within string: the closing \" is missing", path=path, line=line)
-    if rest[index + 1 :].strip():
-        raise CatalogError(f"unexpected text after the string: {rest[index + 1:].strip()[:20]!r}", path=path, line=line)
-    return _unescape(rest[1:index], path=path, line=line, column=column)
+    raise CatalogError(f"unexpected text after the string: {rest[index + 1:].strip()[:20]!r}", path=path, line=line)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -323,12 +328,25 @@ def read_po(path: Path) -> polib.POFile:
 # ---------------------------------------------------------------- writing
 
 
+@functools.lru_cache(maxsize=8192)
 def _width(char: str) -> int:
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Mc", "Me")
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_letter(char: str) -> bool:
+    """A letter or digit of a narrow script: never a break before or after it next to another."""
+    return char.isalnum() and _width(char) == 1 and not _is_mark(char)
+
+
+@functools.lru_cache(maxsize=8192)
 def _class(char: str) -> str:
     """The representative character of char's line-breaking class (see _DIRECT_BREAKS)."""
     if char in _OWN_CLASS:
@@ -346,7 +364,9 @@ def _class(char: str) -> str:
 def _break_before(text: str, index: int) -> bool:
     """Whether GNU gettext may break a line before text[index]."""
     char, before = text[index], text[index - 1]
-    if char == " " or (before != " " and unicodedata.category(char) in ("Mn", "Mc", "Me")):
+    if char == " " or (_plain_letter(char) and _plain_letter(before)):
+        return False
+    if before != " " and _is_mark(char):
         return False
     if before == " ":
         back = index - 1
@@ -354,7 +374,7 @@ def _break_before(text: str, index: int) -> bool:
             back -= 1
         if back < 0 or char in _NO_BREAK_BEFORE:
             return False
-        if unicodedata.category(char) in ("Mn", "Mc", "Me"):
+        if _is_mark(char):
             return True  # libunistring breaks before a mark that follows a space, whatever came first
         if text[back] in _OPEN:
             return False
