@@ -316,15 +316,6 @@ def parse_po(data: bytes, *, path: Path) -> polib.POFile:
     return pofile
 
 
-def read_po(path: Path) -> polib.POFile:
-    """Read and strictly parse a .po/.pot file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
-    return parse_po(data, path=path)
-
-
 # ---------------------------------------------------------------- writing
 
 

@@ -139,25 +139,33 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 state = self._load_locale(language.locale, locales_dir)
             except TlumachError as exc:
                 raise PluginError(f"tlumach: {exc}") from exc
-            if state is None:
-                self.held_back[language.locale] = "no catalogues"
-            elif state.errors and not preview:
-                self.held_back[language.locale] = f"{len(state.errors)} check error(s), first: {state.errors[0]}"
-                log.warning(f"not publishing '{language.locale}': {self.held_back[language.locale]}")
-            elif state.percent < self.config.threshold and not preview:
-                self.held_back[language.locale] = f"{state.percent:.1f}% translated, below the {self.config.threshold}% threshold"
-            else:
-                for error in state.errors:  # a preview shows the locale anyway, with its findings logged
-                    log.warning(f"preview of '{language.locale}': {error}")
-                self.locales[language.locale] = state
-                kept.append(language)
-                if language.site_name is None and config.site_name:
-                    language.site_name = self._site_name(config.site_name, language.locale, locales_dir)
-            if language.locale in self.held_back and not state_has_errors(self.held_back[language.locale]):
-                log.info(f"not publishing '{language.locale}': {self.held_back[language.locale]}")
+            reason = self._hold_back_reason(state, preview=preview)
+            if reason is not None or state is None:
+                self.held_back[language.locale] = reason or "no catalogues"
+                report = log.warning if state is not None and state.errors else log.info
+                report(f"not publishing '{language.locale}': {self.held_back[language.locale]}")
+                continue
+            for error in state.errors:  # a preview shows the locale anyway, with its findings logged
+                log.warning(f"preview of '{language.locale}': {error}")
+            self.locales[language.locale] = state
+            kept.append(language)
+            if language.site_name is None and config.site_name:
+                language.site_name = self._site_name(config.site_name, language.locale, locales_dir)
         i18n.config.languages = kept
         self.names = {lang.locale: lang.name for lang in kept}
         return config
+
+    def _hold_back_reason(self, state: LocaleState | None, *, preview: bool) -> str | None:
+        """Why a locale is not published (None: publish it); a preview publishes every catalogue."""
+        if state is None:
+            return "no catalogues"
+        if preview:
+            return None
+        if state.errors:
+            return f"{len(state.errors)} check error(s), first: {state.errors[0]}"
+        if state.percent < self.config.threshold:
+            return f"{state.percent:.1f}% translated, below the {self.config.threshold}% threshold"
+        return None
 
     def _site_name(self, name: str, locale: str, locales_dir: Path) -> str:
         """The site name in a locale: its glossary's term for it (Amnistía Internacional), else as is."""
@@ -453,10 +461,6 @@ def _in_script(locale: str, text: str) -> str:
     """Text from babel or ui.py in a derived locale's script (be-Latn dates and notes in Łacinka)."""
     derived = catalog_locale(locale)
     return transliterate(derived, text) if derived in DERIVED_LOCALES else text
-
-
-def state_has_errors(reason: str) -> bool:
-    return "check error" in reason
 
 
 def _mark_untranslated(segment: Segment) -> str:
