@@ -101,18 +101,23 @@ def template_date(pot: polib.POFile) -> str:
     return str(pot.metadata.get("POT-Creation-Date", ""))
 
 
+def catalog_key(po: polib.POFile, *, ignore: tuple[str, ...] = ()) -> tuple[object, ...]:
+    """Everything generate_po writes, as a comparable value (cheaper than serialising)."""
+    header = tuple((k, v) for k, v in po.metadata.items() if k not in ignore)
+    entries = tuple(
+        (
+            e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())), e.comment,
+            e.tcomment, tuple(e.occurrences), tuple(e.flags), e.previous_msgctxt, e.previous_msgid,
+            e.previous_msgid_plural, e.obsolete,
+        )
+        for e in po
+    )
+    return (po.header, bool(po.metadata_is_fuzzy), header, entries)
+
+
 def same_messages(a: polib.POFile, b: polib.POFile) -> bool:
     """Whether two templates differ only in POT-Creation-Date."""
-
-    def content(po: polib.POFile) -> tuple[object, ...]:
-        header = {k: v for k, v in po.metadata.items() if k != "POT-Creation-Date"}
-        entries = [
-            (e.msgctxt, e.msgid, e.msgid_plural, e.comment, e.tcomment, tuple(e.occurrences), tuple(e.flags), e.obsolete)
-            for e in po
-        ]
-        return (po.header, bool(po.metadata_is_fuzzy), tuple(header.items()), tuple(entries))
-
-    return content(a) == content(b)
+    return catalog_key(a, ignore=("POT-Creation-Date",)) == catalog_key(b, ignore=("POT-Creation-Date",))
 
 
 # ---------------------------------------------------------------- new catalogues

@@ -156,7 +156,9 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
             )
     # The catalogues are merged and written either way (nothing is lost); a locale with an
     # error-level finding cannot be published, so say which and exit 1.
-    errors = [f for f in check_locales(project, _locales(project, args.locales)) if f.severity is Severity.ERROR]
+    merged = {(item.locale, item.domain): item.update.catalog for item in plan.updates}
+    findings = check_locales(project, _locales(project, args.locales), loaded=merged, domains=plan.domains)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     for finding in errors:
         print(f"error: {finding}", file=sys.stderr)
     if errors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from tlumach.catalog import (
     CatalogStats,
     CatalogUpdate,
     build_template,
+    catalog_key,
     derive_catalog,
     catalog_stats,
     load_catalog,
@@ -57,6 +58,7 @@ class LocaleUpdate:
 class UpdatePlan:
     writes: tuple[FileWrite, ...]
     updates: tuple[LocaleUpdate, ...]
+    domains: tuple[str, ...] = ()
 
     def stale(self) -> list[Path]:
         return [w.path for w in self.writes if w.is_stale()]
@@ -79,10 +81,27 @@ def templates(project: Project, documents: Sequence[Document], *, now: str) -> d
     return result
 
 
+def _serialised(path: Path, catalog: polib.POFile, before: polib.POFile | None) -> FileWrite:
+    """The file's new content; an unchanged catalogue reuses its bytes instead of re-wrapping them."""
+    if before is not None and catalog_key(before) == catalog_key(catalog):
+        try:
+            return FileWrite(path, path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            pass
+    return FileWrite(path, generate_po(catalog))
+
+
+def _template_writes(project: Project, pots: dict[str, polib.POFile]) -> list[FileWrite]:
+    writes = []
+    for domain, pot in pots.items():
+        path = project.template_path(domain)
+        writes.append(_serialised(path, pot, _existing_template(path)))
+    return writes
+
+
 def plan_extract(project: Project, *, now: str) -> list[FileWrite]:
-    documents = project.documents()
-    pots = templates(project, documents, now=now)
-    return [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
+    pots = templates(project, project.documents(), now=now)
+    return _template_writes(project, pots)
 
 
 Progress = Callable[[int, int], None]
@@ -91,9 +110,8 @@ Progress = Callable[[int, int], None]
 def plan_update(project: Project, locales: Iterable[str], *, now: str, progress: Progress | None = None) -> UpdatePlan:
     """Extract templates, merge them into every catalogue of the given locales and regenerate
     derived locales (be@latin from be), all in memory."""
-    documents = project.documents()
-    pots = templates(project, documents, now=now)
-    writes = [FileWrite(project.template_path(domain), generate_po(pot)) for domain, pot in pots.items()]
+    pots = templates(project, project.documents(), now=now)
+    writes = _template_writes(project, pots)
     updates: list[LocaleUpdate] = []
     requested = list(locales)
     merged_by_key: dict[tuple[str, str], polib.POFile] = {}
@@ -106,15 +124,16 @@ def plan_update(project: Project, locales: Iterable[str], *, now: str, progress:
             if progress is not None:
                 progress(done, total)
             path = project.catalog_path(locale, domain)
-            current = load_catalog(path) if path.exists() else _new_domain_catalog(project, locale, pot, now=now)
+            existing = load_catalog(path) if path.exists() else None
+            current = existing if existing is not None else _new_domain_catalog(project, locale, pot, now=now)
             merged = merge_template(current, pot)
             annotate_terms(merged.catalog, terms)
             merged_by_key[(locale, domain)] = merged.catalog
             updates.append(LocaleUpdate(locale, domain, path, merged))
-            writes.append(FileWrite(path, generate_po(merged.catalog)))
-    existing = set(project.locale_codes())
+            writes.append(_serialised(path, merged.catalog, existing))
+    present = set(project.locale_codes())
     for derived, (origin, _name) in DERIVED_LOCALES.items():
-        if derived not in existing or (derived not in requested and origin not in requested):
+        if derived not in present or (derived not in requested and origin not in requested):
             continue
         for domain in pots:
             source = merged_by_key.get((origin, domain))
@@ -122,7 +141,7 @@ def plan_update(project: Project, locales: Iterable[str], *, now: str, progress:
                 source = load_catalog(project.catalog_path(origin, domain))
             catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
             writes.append(FileWrite(project.catalog_path(derived, domain), generate_po(catalog)))
-    return UpdatePlan(tuple(writes), tuple(updates))
+    return UpdatePlan(tuple(writes), tuple(updates), tuple(pots))
 
 
 def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
@@ -195,22 +214,33 @@ def collect_stats(project: Project, locales: Iterable[str]) -> list[StatsRow]:
     return rows
 
 
-def check_locales(project: Project, locales: Iterable[str]) -> list[Finding]:
-    """Every finding in every catalogue of the given locales; a malformed file is a finding too."""
+def check_locales(
+    project: Project,
+    locales: Iterable[str],
+    *,
+    loaded: Mapping[tuple[str, str], polib.POFile] | None = None,
+    domains: Sequence[str] | None = None,
+) -> list[Finding]:
+    """Every finding in every catalogue of the given locales; a malformed file is a finding too.
+
+    ``loaded`` passes catalogues already in memory (``update`` checks what it just merged).
+    """
     findings: list[Finding] = []
-    domains = [d.domain for d in project.documents()]
+    names = list(domains) if domains is not None else [d.domain for d in project.documents()]
     for locale in locales:
         terms = load_glossary(project.locales_dir, locale)
-        for domain in domains:
+        for domain in names:
             path = project.catalog_path(locale, domain)
             shown = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
-            if not path.exists():
-                findings.append(Finding(shown, 1, Severity.ERROR, "missing-catalogue", f"run: tlumach init {locale}"))
-                continue
-            try:
-                catalog = load_catalog(path)
-            except CatalogError as exc:
-                findings.append(Finding(shown, exc.line or 1, Severity.ERROR, "malformed", exc.message))
-                continue
+            catalog = (loaded or {}).get((locale, domain))
+            if catalog is None:
+                if not path.exists():
+                    findings.append(Finding(shown, 1, Severity.ERROR, "missing-catalogue", f"run: tlumach init {locale}"))
+                    continue
+                try:
+                    catalog = load_catalog(path)
+                except CatalogError as exc:
+                    findings.append(Finding(shown, exc.line or 1, Severity.ERROR, "malformed", exc.message))
+                    continue
             findings.extend(check_catalog(catalog, path=shown, locale=locale, glossary=terms))
     return findings
