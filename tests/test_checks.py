@@ -154,3 +154,22 @@ class ElementCollector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         self.attributes.extend((tag, name, value) for name, value in attrs)
+
+
+def test_plain_text_shortcut_agrees_with_a_full_markdown_parse() -> None:
+    import random
+    from collections import Counter as Tally
+
+    from tlumach import checks
+
+    words = ["Просты", "тэкст", "14", "1,000", "four-year", "—", "«Цытата»", "x", "=", "50%", "\n", "\n\n", "*x*",
+             "[l](u)", "`c`", "1.", "-", "#", ">", "  ", "_", "3)", "<b>", "Amnesty", "\t", "   ", "\u00a0"]
+    rng = random.Random(11)
+    for _ in range(4000):
+        text = "".join(rng.choice(words) + rng.choice([" ", "", "\n"]) for _ in range(rng.randint(1, 8)))
+        tokens = checks._PARSER.parse(text)
+        blocks = tuple(t.type for t in tokens if t.nesting >= 0 and t.type != "inline" and t.level == 0)
+        inline = Tally(c.type for t in tokens for c in t.children or [] if c.type in
+                       ("em_open", "strong_open", "code_inline", "link_open", "image", "html_inline"))
+        analysis = checks._markdown.__wrapped__(text)
+        assert (analysis.blocks, analysis.inline) == (blocks, inline), repr(text)

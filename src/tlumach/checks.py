@@ -89,9 +89,16 @@ class _Markdown:
     urls: tuple[str, ...]
 
 
+# Text with none of these can only be one plain paragraph: no parse needed (most translations).
+_MARKUP_CHARS_RE = re.compile(r"[*_`\[\]<>!\\{}|&~]|^[ \t]*(?:[-+=>#]|\d{1,9}[.)]|$)|^ {0,3}\t|^ {4}", re.MULTILINE)
+_PLAIN_PARAGRAPH: tuple[tuple[str, ...], Counter[str], tuple[str, ...]] = (("paragraph_open",), Counter(), ())
+
+
 @functools.lru_cache(maxsize=8192)
 def _markdown(text: str) -> _Markdown:
     """Parse once; a msgid is shared by every locale, so its analysis is cached."""
+    if text.strip() and _MARKUP_CHARS_RE.search(text) is None:
+        return _Markdown(*_PLAIN_PARAGRAPH)
     tokens = _PARSER.parse(text)
     blocks = tuple(t.type for t in tokens if t.nesting >= 0 and t.type != "inline" and t.level == 0)
     inline: Counter[str] = Counter()

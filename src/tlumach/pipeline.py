@@ -69,14 +69,15 @@ def _existing_template(path: Path) -> polib.POFile | None:
 
 
 def templates(project: Project, documents: Sequence[Document], *, now: str) -> dict[str, polib.POFile]:
-    """Templates per domain; an unchanged template keeps its POT-Creation-Date."""
+    """Templates per domain; an unchanged template keeps its POT-Creation-Date (and its bytes)."""
     result: dict[str, polib.POFile] = {}
     for document in documents:
         path = project.template_path(document.domain)
         old = _existing_template(path)
         pot = build_template(document, creation_date=now)
         if old is not None and same_messages(old, pot):
-            pot.metadata["POT-Creation-Date"] = old.metadata.get("POT-Creation-Date", now)
+            old.fpath = str(path)
+            pot = old
         result[document.domain] = pot
     return result
 
@@ -95,7 +96,8 @@ def _template_writes(project: Project, pots: dict[str, polib.POFile]) -> list[Fi
     writes = []
     for domain, pot in pots.items():
         path = project.template_path(domain)
-        writes.append(_serialised(path, pot, _existing_template(path)))
+        unchanged = pot.fpath == str(path)  # templates() kept the file's own catalogue
+        writes.append(_serialised(path, pot, pot if unchanged else None))
     return writes
 
 
