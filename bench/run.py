@@ -1,189 +1,236 @@
-"""tlumach against its peers, side by side in one run: extract, update after an edit, render, no-change update.
+"""tlumach against the tools people would otherwise use, side by side in one run.
 
-    .venv/bin/python bench/run.py                 # 10 docs x 1 locale, 100 x 5
-    .venv/bin/python bench/run.py --sizes 1000x10 # the big corpus (several minutes)
+    .venv/bin/python bench/run.py --quick            # 10x1 and 100x5, one run each (a few minutes)
+    .venv/bin/python bench/run.py                    # 10x1, 100x5, 1000x10 (about half an hour)
+    .venv/bin/python bench/run.py --sizes 100x5 --repeat 5
 
-Peers: GNU msgmerge --previous (per document and locale, as sphinx-intl runs it), translate-toolkit
-(md2po, pot2po, po2md) and mdpo (md2po, po2md), each per file as their command lines work. A peer
-whose sampled output is wrong is reported as WRONG, not timed as a winner. Prints a table and writes
-bench/results.json. Wall times are medians of --repeat runs; peak memory is GNU time's max RSS.
+Stages: extract, update after one paragraph edited in every document, no-change update, render,
+the multilingual site (and its floor), per-locale site builds, and an incremental update of the
+biggest corpus. Prints a table and writes bench/results.json. See bench/README.md for the columns.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(REPO / "bench"))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent / "src"))
+sys.path.insert(0, str(BENCH))
 
-from corpus import make_corpus  # noqa: E402
-from tlumach.catalog import load_catalog, translations  # noqa: E402
-from tlumach.project import Project  # noqa: E402
-from tlumach.render import render_markdown  # noqa: E402
+import corpus  # noqa: E402
+import peers  # noqa: E402
+import sitebench  # noqa: E402
+import stages  # noqa: E402
+from stages import Corpus, Row  # noqa: E402
 
-PY = sys.executable
-TLUMACH = [PY, "-m", "tlumach"]
-
-
-@dataclass
-class Row:
-    size: str
-    stage: str
-    tool: str
-    seconds: float | None
-    peak_mb: float | None
-    note: str = ""
+DEFAULT_SIZES = "10x1,100x5,1000x10"
+QUICK_SIZES = "10x1,100x5"
+REPEATS = {10: 5, 100: 3}  # bigger corpora: 1 run
 
 
-def timed(commands: Sequence[Sequence[str]], *, cwd: Path) -> tuple[float, float]:
-    """Run commands one after another under GNU time; return (wall seconds, max RSS in MB)."""
-    peak = 0.0
-    start = time.perf_counter()
-    for command in commands:
-        result = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True, check=False
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"{command[:4]} failed: {result.stderr[-400:]}")
-        peak = max(peak, int(result.stderr.strip().splitlines()[-1]) / 1024)
-    return time.perf_counter() - start, peak
+def parse_sizes(spec: str) -> list[tuple[int, int]]:
+    sizes = []
+    for item in spec.split(","):
+        docs, _, locales = item.strip().partition("x")
+        sizes.append((int(docs), int(locales or 1)))
+    if any(n > len(corpus.LOCALES) for _, n in sizes):
+        raise SystemExit(f"at most {len(corpus.LOCALES)} locales")
+    return sorted(sizes)
 
 
-def median_run(make: Callable[[], tuple[float, float]], repeat: int) -> tuple[float, float]:
-    runs = [make() for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+def prepare_corpora(work: Path, sizes: Sequence[tuple[int, int]]) -> dict[tuple[int, int], Path]:
+    """Generate the biggest corpus once; the smaller ones are cut from it (same bytes as generating them)."""
+    docs, locales = max(d for d, _ in sizes), max(n for _, n in sizes)
+    source = work / f"corpus-{docs}x{locales}"
+    print(f"generating the corpus: {docs} documents x {locales} locales ...", flush=True)
+    chosen = corpus.make_corpus(source, docs=docs, locales=locales)
+    bases = {}
+    for size in sizes:
+        base = work / f"{size[0]}x{size[1]}" / "base"
+        corpus.subset(source, base, docs=size[0], locales=chosen[: size[1]])
+        bases[size] = base
+    shutil.rmtree(source)
+    return bases
 
 
-def edit_every_document(root: Path) -> None:
-    for path in sorted((root / "docs").glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        head, _, body = text.partition("\n\n# ")
-        title, _, rest = body.partition("\n\n")
-        path.write_text(f"{head}\n\n# {title}\n\nA newly added opening sentence. {rest}", encoding="utf-8")
-
-
-def available(module: str) -> bool:
-    return subprocess.run([PY, "-c", f"import {module}"], capture_output=True, check=False).returncode == 0
-
-
-def pairs(root: Path, locales: Sequence[str]) -> list[tuple[Path, str]]:
-    return [(doc, loc) for doc in sorted((root / "docs").glob("*.md")) for loc in locales]
-
-
-def bench_size(docs: int, nloc: int, repeat: int, work: Path) -> list[Row]:
-    size = f"{docs}x{nloc}"
-    base = work / f"base-{size}"
-    locales = make_corpus(base, docs=docs, locales=nloc)
-    edit_every_document(base)
+def run_size(c: Corpus, args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
-
-    def fresh(name: str) -> Path:
-        target = work / f"{name}-{size}"
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(base, target)
-        return target
-
-    # extract: tlumach (one command for the corpus) vs per-file md2po of each peer
-    secs, mb = median_run(lambda: timed([[*TLUMACH, "--root", str(fresh("tx")), "-q", "extract"]], cwd=work), repeat)
-    rows.append(Row(size, "extract", "tlumach extract", secs, mb))
-    documents = sorted((base / "docs").glob("*.md"))
-    if available("translate.convert.md2po") and available("mistletoe"):
-        out = fresh("tt")
-        secs, mb = median_run(lambda: timed(
-            [[PY, "-m", "translate.convert.md2po", "-i", str(d), "-o", str(out / f"{d.stem}.tt.pot")] for d in documents], cwd=out), repeat)
-        rows.append(Row(size, "extract", "translate-toolkit md2po", secs, mb))
-    if available("mdpo"):
-        out = fresh("mdpo")
-        secs, mb = median_run(lambda: timed(
-            [[PY, "-m", "mdpo.md2po", str(d), "-s", "-p", str(out / f"{d.stem}.mdpo.pot")] for d in documents], cwd=out), repeat)
-        rows.append(Row(size, "extract", "mdpo md2po", secs, mb))
-
-    # update after one paragraph edited in every document
-    def tlumach_update() -> tuple[float, float]:
-        return timed([[*TLUMACH, "--root", str(fresh("tu")), "-q", "update"]], cwd=work)
-
-    secs, mb = median_run(tlumach_update, repeat)
-    rows.append(Row(size, "update (extract+merge)", "tlumach update", secs, mb))
-    merged = work / f"tu-{size}"
-    kept = sum(1 for p in merged.glob("locales/*/LC_MESSAGES/*.po") for e in load_catalog(p) if e.msgstr and not e.obsolete)
-    rows[-1].note = f"{kept} translations kept"
-
-    gm = fresh("gm")
-    subprocess.run([*TLUMACH, "--root", str(gm), "-q", "extract"], check=True)
-    commands = [["msgmerge", "--previous", "--quiet", "-o", str(gm / "locales" / loc / "LC_MESSAGES" / f"{d.stem}.po"),
-                 str(gm / "locales" / loc / "LC_MESSAGES" / f"{d.stem}.po"), str(gm / "locales" / f"{d.stem}.pot")]
-                for d, loc in pairs(gm, locales)]
-    secs, mb = median_run(lambda: timed(commands, cwd=gm), repeat)
-    gm_kept = sum(1 for p in gm.glob("locales/*/LC_MESSAGES/*.po") for e in load_catalog(p) if e.msgstr and not e.obsolete)
-    rows.append(Row(size, "update (merge only)", "GNU msgmerge --previous", secs, mb,
-                    "ok" if gm_kept == kept else f"WRONG: {gm_kept} translations kept vs {kept}"))
-    if available("translate.convert.pot2po"):
-        tp = fresh("tp")
-        subprocess.run([*TLUMACH, "--root", str(tp), "-q", "extract"], check=True)
-        commands = [[PY, "-m", "translate.convert.pot2po", "-t", str(tp / "locales" / loc / "LC_MESSAGES" / f"{d.stem}.po"),
-                     "-i", str(tp / "locales" / f"{d.stem}.pot"), "-o", str(tp / f"{loc}-{d.stem}.po")]
-                    for d, loc in pairs(tp, locales)]
-        secs, mb = median_run(lambda: timed(commands, cwd=tp), repeat)
-        rows.append(Row(size, "update (merge only)", "translate-toolkit pot2po", secs, mb))
-
-    # no-change update over the merged corpus
-    secs, mb = median_run(lambda: timed([[*TLUMACH, "--root", str(merged), "-q", "update"]], cwd=work), repeat)
-    rows.append(Row(size, "no-change update", "tlumach update", secs, mb))
-
-    # render every document in every locale
-    project = Project(merged)
-    start = time.perf_counter()
-    for document in project.documents():
-        for loc in locales:
-            render_markdown(document, translations(load_catalog(project.catalog_path(loc, document.domain))))
-    rows.append(Row(size, "render", "tlumach render (in-process)", time.perf_counter() - start, None))
-    if available("translate.convert.po2md") and available("mistletoe"):
-        commands = [[PY, "-m", "translate.convert.po2md", "-t", str(d), "-i", str(merged / "locales" / loc / "LC_MESSAGES" / f"{d.stem}.po"),
-                     "-o", str(work / f"po2md-{size}-{loc}-{d.name}")] for d, loc in pairs(merged, locales)]
-        secs, mb = median_run(lambda: timed(commands, cwd=work), 1)
-        rows.append(Row(size, "render", "translate-toolkit po2md", secs, mb))
-    return rows
+    for name, stage in (("extract", stages.stage_extract), ("update", stages.stage_update),
+                        ("no-change update", stages.stage_no_change), ("render", stages.stage_render)):
+        print(f"  {c.size}: {name} ...", flush=True)
+        rows += stage(c)
+    if c.docs in args.site_sizes:
+        print(f"  {c.size}: site ...", flush=True)
+        rows += sitebench.stage_site(c, c.work / "r-tlumach")
+        if c.docs == args.split_size:
+            print(f"  {c.size}: site per locale ...", flush=True)
+            rows += sitebench.stage_split(c)
+    else:
+        note = f"not built: --site-sizes is {','.join(map(str, sorted(args.site_sizes)))} (a {c.docs}-document site build takes too long for this run)"
+        print(f"  {c.size}: site skipped: {note}", flush=True)
+        rows.append(Row(c.size, "site", "mkdocs build + tlumach plugin", status="skipped", note=note))
+    if c.biggest:
+        print(f"  {c.size}: incremental ...", flush=True)
+        rows += stages.stage_incremental(c)
+    return rows + chain_rows(c.size, rows)
 
 
-def print_table(rows: Sequence[Row]) -> None:
-    fastest: dict[tuple[str, str], float] = {}
+def chain_rows(size: str, rows: Sequence[Row]) -> list[Row]:
+    """extract+update: tlumach update (it extracts) vs the fastest correct extract peer + merge peer."""
+    def ok(stage: str) -> list[Row]:
+        return [r for r in rows if r.stage == stage and r.status == "ok" and r.seconds and not r.tool.startswith("tlumach")]
+
+    mine = next((r for r in rows if r.tool == "tlumach update" and r.seconds), None)
+    if mine is None:
+        return []
+    out = [Row(size, "extract+update", "tlumach update (extracts, merges)", mine.seconds, mine.peak_mb, mine.runs)]
+    extract, merge = ok("extract"), [r for r in ok("update") if "po4a" not in r.tool]
+    if extract and merge:
+        e, m = min(extract, key=lambda r: r.seconds or 0), min(merge, key=lambda r: r.seconds or 0)
+        peak = max(e.peak_mb or 0, m.peak_mb or 0)
+        out.append(Row(size, "extract+update", f"{e.tool} + {m.tool}", (e.seconds or 0) + (m.seconds or 0), peak,
+                       note="fastest correct extract peer + fastest correct merge peer"))
+    for row in ok("update"):
+        if "po4a" in row.tool:
+            out.append(Row(size, "extract+update", row.tool, row.seconds, row.peak_mb, row.runs, note="extracts and merges"))
+    return out
+
+
+def tlumach_seconds(rows: Sequence[Row], size: str, stage: str) -> float | None:
+    mine = [r for r in rows if r.size == size and r.stage == stage and r.tool.startswith("tlumach") and r.seconds]
+    if stage == "site":
+        mine = [r for r in rows if r.size == size and r.stage == stage and "tlumach plugin" in r.tool and r.seconds]
+    return mine[0].seconds if mine else None
+
+
+def ratio(rows: Sequence[Row], row: Row) -> str:
+    """tlumach's time over this peer's, in the same size and stage (below 1: tlumach is faster)."""
+    if row.tool.startswith("tlumach") or "tlumach plugin" in row.tool or row.stage in ("site per locale", "incremental"):
+        return ""
+    if row.status == "WRONG":
+        return "WRONG"
+    mine = tlumach_seconds(rows, row.size, row.stage)
+    return f"{mine / row.seconds:.2f}" if mine and row.seconds else ""
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    header = f"{'size':8} {'stage':16} {'tool':46} {'median s':>9} {'runs':>4} {'peak MB':>8} {'tlumach/peer':>12}  status: note"
+    lines = [header, "-" * len(header)]
     for row in rows:
-        if row.tool.startswith("tlumach") and row.seconds is not None:
-            fastest[(row.size, row.stage.split(" (")[0])] = row.seconds
-    print(f"{'size':8} {'stage':24} {'tool':30} {'seconds':>9} {'peak MB':>8} {'tlumach/peer':>12}  note")
-    for row in rows:
-        mine = fastest.get((row.size, row.stage.split(" (")[0]))
-        ratio = "" if row.tool.startswith("tlumach") or not mine or not row.seconds else f"{mine / row.seconds:.3f}"
         seconds = f"{row.seconds:.3f}" if row.seconds is not None else "-"
         peak = f"{row.peak_mb:.0f}" if row.peak_mb is not None else "-"
-        print(f"{row.size:8} {row.stage:24} {row.tool:30} {seconds:>9} {peak:>8} {ratio:>12}  {row.note}")
+        lines.append(
+            f"{row.size:8} {row.stage:16} {row.tool[:46]:46} {seconds:>9} {len(row.runs) or '-':>4} {peak:>8} "
+            f"{ratio(rows, row):>12}  {row.status}{': ' + row.note if row.note else ''}"
+        )
+    return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10x1,100x5", help="comma-separated DOCSxLOCALES")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def _version(command: Sequence[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    except OSError:
+        return "not installed"
+    text = (result.stdout or result.stderr).strip().splitlines()
+    return text[0] if text and result.returncode == 0 else "not installed"
+
+
+def environment() -> dict[str, object]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = {}
+    for name in ("tlumach", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "translate-toolkit", "mdpo", "polib", "markdown-it-py"):
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            packages[name] = "not installed"
+    packages["msgmerge"] = _version(["msgmerge", "--version"])
+    packages["po4a"] = _version(["po4a", "--version"])
+    return {
+        "nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+        "cpu": _cpu_model(), "packages": packages,
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def write_results(path: Path, rows: Sequence[Row], args: argparse.Namespace, started: str) -> None:
+    data = {
+        "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]]),
+        "started": started,
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": environment(),
+        "rows": [{**asdict(r), "tlumach_over_peer": ratio(rows, r)} for r in rows],
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default=None, help=f"comma-separated DOCSxLOCALES (default {DEFAULT_SIZES})")
+    parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES}, one run each")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default: 5, 3, 1 by size)")
+    parser.add_argument("--site-sizes", default="10,100", help="document counts whose site is built (default 10,100)")
+    parser.add_argument("--split-size", type=int, default=None, help="document count for per-locale builds (default 100; --quick: 10)")
+    parser.add_argument("--work", type=Path, default=None, help="keep scratch files here (default: a temporary directory)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results.json")
+    args = parser.parse_args(argv)
+    args.sizes = parse_sizes(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
+    args.site_sizes = {int(x) for x in args.site_sizes.split(",") if x}
+    args.split_size = args.split_size or (10 if args.quick else 100)
+    if args.quick and args.repeat is None:
+        args.repeat = 1
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = arguments(argv)
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    installed = peers.available()
+    for peer, present in installed.items():
+        print(f"{peer}: {'installed' if present else peers.skip_line(peer)}")
+    work = args.work or Path(tempfile.mkdtemp(prefix="tlumach-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for spec in args.sizes.split(","):
-            docs, nloc = (int(x) for x in spec.split("x"))
-            rows.extend(bench_size(docs, nloc, args.repeat if docs < 1000 else 1, Path(tmp)))
-            print_table(rows)
-            print(flush=True)
-    (REPO / "bench" / "results.json").write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n", encoding="utf-8")
+    try:
+        bases = prepare_corpora(work, args.sizes)
+        for docs, nloc in args.sizes:
+            repeat = args.repeat or REPEATS.get(docs, 1)
+            base = bases[(docs, nloc)]
+            c = Corpus(docs, list(corpus.LOCALES[:nloc]), base, base.parent, repeat, installed)
+            c.biggest = (docs, nloc) == args.sizes[-1]
+            c.wrong_before = {r.tool: r.size for r in rows if r.status == "WRONG"}
+            print(f"{c.size}: {repeat} run(s) per measurement", flush=True)
+            rows += run_size(c, args)
+            print(format_table([r for r in rows if r.size == c.size]), flush=True)
+            write_results(args.out, rows, args, started)
+            if args.work is None:
+                shutil.rmtree(base.parent)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(format_table(rows))
+    print(f"\nwrote {args.out}")
     return 0
 
 

@@ -1,0 +1,216 @@
+"""The site stage: the multilingual ``mkdocs build`` of a corpus, its floor, and per-locale builds.
+
+(Not named site.py: bench/ is on sys.path and would shadow Python's ``site`` module.)
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import corpus
+import peers
+from measure import Sample, StageFailed, Timing, repeat, run_measured
+from peers import Verdict
+from stages import Corpus, Row, timed_row
+
+REPO = Path(__file__).resolve().parent.parent
+MKDOCS = [peers.PY, "-m", "mkdocs"]
+NAMES = {
+    "en": "English", "be": "Беларуская", "ru": "Русский", "uk": "Українська", "pl": "Polski", "lt": "Lietuvių",
+    "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano", "nl": "Nederlands",
+}
+
+
+def mkdocs_yml(locales: Sequence[str], *, with_tlumach: bool = True, only: str | None = None,
+               built: Sequence[str] | None = None) -> str:
+    """The corpus site's configuration: the repository's mkdocs.yml with the corpus's languages.
+
+    ``only`` sets mkdocs-static-i18n's build_only_locale; ``built`` lists the languages with
+    ``build: true`` (the others stay in the language list with ``build: false``).
+    """
+    plugin = "  - tlumach:\n      locales_dir: locales\n      threshold: 100\n" if with_tlumach else ""
+    languages = "".join(
+        f"        - locale: {loc}\n          name: {NAMES.get(loc, loc)}\n"
+        + ("          default: true\n" if loc == "en" else "")
+        + f"          build: {'true' if built is None or loc in built else 'false'}\n"
+        for loc in ["en", *locales]
+    )
+    return f"""site_name: Bench statements
+site_url: http://localhost:8000/
+strict: true
+docs_dir: docs
+extra_css:
+  - assets/tlumach.css
+theme:
+  name: material
+  custom_dir: overrides
+  language: en
+  font: false
+  features: []
+markdown_extensions:
+  - attr_list
+  - toc:
+      permalink: true
+      slugify: !!python/object/apply:pymdownx.slugs.slugify
+        kwds:
+          case: lower
+plugins:
+  - search
+{plugin}  - i18n:
+      docs_structure: suffix
+      fallback_to_default: false
+      reconfigure_material: true
+      reconfigure_search: true
+{f"      build_only_locale: {only}{chr(10)}" if only else ""}      languages:
+{languages}"""
+
+
+def site_project(c: Corpus, name: str, *, rendered: Path | None = None) -> Path:
+    """A buildable project: the corpus (or its documents pre-translated on disk) with the theme."""
+    root = c.scratch(name)
+    if rendered is None:
+        shutil.copytree(c.base / "docs", root / "docs")
+        shutil.copytree(c.base / "locales", root / "locales")
+        (root / "mkdocs.yml").write_text(mkdocs_yml(c.locales), encoding="utf-8")
+    else:
+        shutil.copytree(c.base / "docs", root / "docs")
+        for locale in c.locales:
+            for page in sorted((rendered / locale).glob("*.md")):
+                shutil.copyfile(page, root / "docs" / f"{page.stem}.{locale}.md")
+        (root / "mkdocs.yml").write_text(mkdocs_yml(c.locales, with_tlumach=False), encoding="utf-8")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    (root / "docs" / "assets").mkdir(exist_ok=True)
+    shutil.copyfile(REPO / "docs" / "assets" / "tlumach.css", root / "docs" / "assets" / "tlumach.css")
+    return root
+
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(root: Path, *, config: str = "mkdocs.yml", site: str = "site") -> Sample:
+    if (root / site).exists():
+        shutil.rmtree(root / site)
+    return run_measured([*MKDOCS, "build", "-q", "-f", config, "-d", site], cwd=root, env=ENV)
+
+
+def _title(document: Path) -> str:
+    match = re.search(r'^title: "(.*)"$', document.read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+def site_verdict(c: Corpus, site: Path, locales: Sequence[str]) -> Verdict:
+    """Each sampled page exists in each locale with its translated title as the page's H1."""
+    for name in c.sample():
+        title = _title(c.base / "docs" / f"{name}.md")
+        for locale in locales:
+            page = site / locale / name / "index.html"
+            if not page.exists():
+                return Verdict(False, f"{locale}/{name}/index.html not built")
+            if html.escape(corpus.pseudo(title, locale), quote=False) not in page.read_text(encoding="utf-8"):
+                return Verdict(False, f"{locale}/{name}/index.html lacks its translated title")
+    return Verdict(True, f"sampled pages built in {len(locales)} locale(s) with translated titles")
+
+
+def stage_site(c: Corpus, rendered: Path) -> list[Row]:
+    """The full multilingual build, and the floor: the same pages pre-translated on disk, no tlumach."""
+    project = site_project(c, "s-tlumach")
+    floor = site_project(c, "s-floor", rendered=rendered)
+    full = repeat(lambda: None, lambda: mkdocs_build(project), c.repeat)
+    plain = repeat(lambda: None, lambda: mkdocs_build(floor), c.repeat)
+    mine = timed_row(c, "site", "mkdocs build + tlumach plugin", full, site_verdict(c, project / "site", c.locales))
+    base = timed_row(c, "site", "mkdocs build, pre-translated .md (floor)", plain, site_verdict(c, floor / "site", c.locales))
+    base.status = "floor" if base.status == "ok" else base.status
+    share = (full.seconds - plain.seconds) / full.seconds
+    mine.note += f"; tlumach's own share of the build: {share:.0%} ({full.seconds - plain.seconds:.2f} s; target <= 10%)"
+    return [mine, base]
+
+
+def stage_split(c: Corpus) -> list[Row]:
+    """Each locale on its own runner (build: true only for en and that locale), merged by directory.
+
+    Reuses the project of stage_site (its site/ is the one-runner build the merge is compared with).
+    """
+    project = c.work / "s-tlumach"
+    rows: list[Row] = []
+    slowest = 0.0
+    for runner in ["en", *c.locales]:
+        built = ["en"] if runner == "en" else ["en", runner]
+        config = f"runner-{runner}.yml"
+        (project / config).write_text(mkdocs_yml(c.locales, built=built), encoding="utf-8")
+        timing = repeat(lambda: None, lambda: mkdocs_build(project, config=config, site=f"site-{runner}"), 1)
+        rows.append(timed_row(c, "site per locale", f"runner: {' + '.join(built)}", timing))
+        slowest = max(slowest, timing.seconds)
+    start = time.perf_counter()
+    merged = merge_runners(project, c.locales)
+    seconds = time.perf_counter() - start
+    same, differ, missing = compare_trees(project / "site", merged)
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(differ.items())) or "none"
+    note = (
+        f"parallel wall time {slowest + seconds:.2f} s (slowest runner + merge); vs the one-runner "
+        f"build: {same} files identical, {missing} missing, differing: {kinds}"
+    )
+    rows.append(Row(c.size, "site per locale", "merge (copy en root + each <locale>/)", seconds, None, [round(seconds, 3)], "reference", note))
+    rows.append(build_only_locale(c, project))
+    return rows
+
+
+def merge_runners(project: Path, locales: Sequence[str]) -> Path:
+    """The en runner's site, then each locale runner's <locale>/ directory in place of the en runner's."""
+    merged = project / "site-merged"
+    if merged.exists():
+        shutil.rmtree(merged)
+    shutil.copytree(project / "site-en", merged)
+    for locale in locales:
+        if (merged / locale).exists():
+            shutil.rmtree(merged / locale)  # the en runner writes an empty per-locale search index
+        shutil.copytree(project / f"site-{locale}" / locale, merged / locale)
+    return merged
+
+
+def compare_trees(full: Path, merged: Path) -> tuple[int, dict[str, int], int]:
+    """Files of the one-runner build: identical in the merged site, differing (by kind), missing."""
+    same = missing = 0
+    differ: dict[str, int] = {}
+    for path in sorted(p for p in full.rglob("*") if p.is_file()):
+        other = merged / path.relative_to(full)
+        if not other.exists():
+            missing += 1
+        elif other.read_bytes() == path.read_bytes():
+            same += 1
+        else:
+            kind = _kind(path.relative_to(full))
+            differ[kind] = differ.get(kind, 0) + 1
+    return same, differ, missing
+
+
+def _kind(relative: Path) -> str:
+    if relative.name.startswith("sitemap.xml"):
+        return "root sitemap" if len(relative.parts) == 1 else "locale sitemaps"
+    if relative.name == "search_index.json":
+        return "search indexes"
+    if relative.name == "404.html":
+        return "404 pages"
+    return "pages" if relative.suffix == ".html" else "other files"
+
+
+def build_only_locale(c: Corpus, project: Path) -> Row:
+    """mkdocs-static-i18n's build_only_locale for the first locale: what tlumach makes of it."""
+    locale = c.locales[0]
+    (project / "only.yml").write_text(mkdocs_yml(c.locales, only=locale), encoding="utf-8")
+    tool = f"build_only_locale: {locale}"
+    try:
+        timing = repeat(lambda: None, lambda: mkdocs_build(project, config="only.yml", site="site-only"), 1)
+    except StageFailed as exc:
+        reason = "; ".join(line.strip() for line in str(exc).splitlines() if "WARNING" in line or "ERROR" in line)
+        return Row(c.size, "site per locale", tool, status="WRONG", note=f"the strict build fails: {reason[:300]}")
+    name = c.sample()[0]
+    page = (project / "site-only" / name / "index.html").read_text(encoding="utf-8")
+    translated = corpus.pseudo(_title(c.base / "docs" / f"{name}.md"), locale) in page
+    verdict = Verdict(translated, "root pages translated" if translated else "the root pages are the English source")
+    return timed_row(c, "site per locale", tool, timing, verdict)
