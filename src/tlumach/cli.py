@@ -15,7 +15,18 @@ from tlumach.errors import TlumachError
 from tlumach.catalog import load_catalog, translations, write_if_changed
 from tlumach.checks import Severity
 from tlumach.render import render_markdown
-from tlumach.pipeline import StatsRow, apply, check_locales, collect_stats, plan_extract, plan_init, plan_update
+from tlumach.pipeline import (
+    StatsRow,
+    apply,
+    check_locales,
+    collect_stats,
+    plan_extract,
+    plan_init,
+    plan_update,
+    record_update,
+    update_findings,
+)
+from tlumach.state import UpdateState, code_fingerprint
 from tlumach.project import Project, timestamp
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -51,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     update = sub.add_parser("update", help="re-extract and merge templates into every catalogue (msgmerge semantics)")
     update.add_argument("locales", nargs="*", help="locales to update (default: all)")
     update.add_argument("--check", action="store_true", help="write nothing; exit 1 naming stale catalogues")
+    update.add_argument(
+        "--full", action="store_true",
+        help="re-read, merge and check every catalogue, ignoring what .tlumach/ recorded of the last update",
+    )
 
     stats = sub.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per locale and document")
     stats.add_argument("locales", nargs="*", help="locales (default: all)")
@@ -134,8 +149,10 @@ def _cmd_init(args: argparse.Namespace, project: Project, out: TextIO) -> int:
 
 def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     bar = _ProgressBar("update", enabled=not args.quiet)
+    locales = _locales(project, args.locales)
+    state = UpdateState(project.root, code_fingerprint()) if args.full else UpdateState.load(project.root)
     try:
-        plan = plan_update(project, _locales(project, args.locales), now=timestamp(), progress=bar)
+        plan = plan_update(project, locales, now=timestamp(), progress=bar, state=state)
     finally:
         bar.close()
     if args.check:
@@ -156,8 +173,8 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
             )
     # The catalogues are merged and written either way (nothing is lost); a locale with an
     # error-level finding cannot be published, so say which and exit 1.
-    merged = {(item.locale, item.domain): item.update.catalog for item in plan.updates}
-    findings = check_locales(project, _locales(project, args.locales), loaded=merged, domains=plan.domains)
+    findings = update_findings(project, plan, locales, state)
+    record_update(state, project, plan, locales, findings)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     for finding in errors:
         print(f"error: {finding}", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +23,12 @@ from tlumach.catalog import (
 )
 from tlumach.checks import Finding, Severity, check_catalog
 from tlumach.errors import CatalogError, ConfigError
-from tlumach.glossary import COMMENT_PREFIX, load_glossary, term_comments
+from tlumach.extract import domain_for
+from tlumach.glossary import COMMENT_PREFIX, GLOSSARY_NAME, load_glossary, term_comments
 from tlumach.pofile import generate_po
-from tlumach.project import Project
+from tlumach.project import Project, opted_out
 from tlumach.segment import Document
+from tlumach.state import UpdateState
 from tlumach.translit import DERIVED_LOCALES, transliterate
 
 
@@ -59,6 +61,11 @@ class UpdatePlan:
     writes: tuple[FileWrite, ...]
     updates: tuple[LocaleUpdate, ...]
     domains: tuple[str, ...] = ()
+    #: (locale, domain) pairs the state showed unchanged since the last update: left as they are.
+    skipped: frozenset[tuple[str, str]] = frozenset()
+    #: Files read as inputs (documents, glossaries), stamped when the update is recorded.
+    inputs: tuple[Path, ...] = ()
+    opted_out: tuple[Path, ...] = ()
 
     def stale(self) -> list[Path]:
         return [w.path for w in self.writes if w.is_stale()]
@@ -86,9 +93,13 @@ def _serialised(path: Path, catalog: polib.POFile, before: polib.POFile | None) 
     """The file's new content; an unchanged catalogue reuses its bytes instead of re-wrapping them."""
     if before is not None and catalog_key(before) == catalog_key(catalog):
         try:
-            return FileWrite(path, path.read_bytes().decode("utf-8"))
+            content = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             pass
+        else:
+            for old, new in zip(before, catalog):
+                new.linenum = old.linenum
+            return FileWrite(path, content)
     return FileWrite(path, generate_po(catalog))
 
 
@@ -109,41 +120,141 @@ def plan_extract(project: Project, *, now: str) -> list[FileWrite]:
 Progress = Callable[[int, int], None]
 
 
-def plan_update(project: Project, locales: Iterable[str], *, now: str, progress: Progress | None = None) -> UpdatePlan:
+def plan_update(
+    project: Project,
+    locales: Iterable[str],
+    *,
+    now: str,
+    progress: Progress | None = None,
+    state: UpdateState | None = None,
+) -> UpdatePlan:
     """Extract templates, merge them into every catalogue of the given locales and regenerate
-    derived locales (be@latin from be), all in memory."""
-    pots = templates(project, project.documents(), now=now)
-    writes = _template_writes(project, pots)
-    updates: list[LocaleUpdate] = []
+    derived locales (be@latin from be), all in memory.
+
+    With a recorded ``state``, a catalogue whose document, template, glossary and own file are
+    unchanged since the last update is skipped (the merge would give the same bytes).
+    """
+    state = state if state is not None else UpdateState(project.root, "")
     requested = list(locales)
-    merged_by_key: dict[tuple[str, str], polib.POFile] = {}
+    domains: list[str] = []
+    clean: set[str] = set()  # domains whose document and template are as the last update left them
+    dirty_documents: list[Document] = []
+    inputs: list[Path] = []
+    opted: list[Path] = []
+    for relative in project.document_paths():
+        path = project.docs_dir / relative
+        domain = domain_for(relative)
+        if state.unchanged(path):
+            if state.key(path) in state.opted_out:
+                opted.append(path)
+                continue
+            if state.unchanged(project.template_path(domain)):
+                domains.append(domain)
+                clean.add(domain)
+                continue
+        document = project.document(relative)
+        inputs.append(path)
+        if opted_out(document.text):
+            opted.append(path)
+            continue
+        domains.append(domain)
+        dirty_documents.append(document)
+    pots = templates(project, dirty_documents, now=now)
+    writes = _template_writes(project, pots)
+
+    def template(domain: str) -> polib.POFile:
+        if domain not in pots:
+            pots[domain] = load_catalog(project.template_path(domain))
+        return pots[domain]
+
     merged_locales = [loc for loc in requested if loc not in DERIVED_LOCALES]
-    total, done = len(merged_locales) * len(pots), 0
+    skipped: set[tuple[str, str]] = set()
+    todo: list[tuple[str, str]] = []
     for locale in merged_locales:
-        terms = load_glossary(project.locales_dir, locale)
-        for domain, pot in pots.items():
-            done += 1
-            if progress is not None:
-                progress(done, total)
-            path = project.catalog_path(locale, domain)
-            existing = load_catalog(path) if path.exists() else None
-            current = existing if existing is not None else _new_domain_catalog(project, locale, pot, now=now)
-            merged = merge_template(current, pot)
-            annotate_terms(merged.catalog, terms)
-            merged_by_key[(locale, domain)] = merged.catalog
-            updates.append(LocaleUpdate(locale, domain, path, merged))
-            writes.append(_serialised(path, merged.catalog, existing))
+        glossary = project.locales_dir / locale / GLOSSARY_NAME
+        glossary_clean = state.unchanged(glossary)
+        inputs.append(glossary)
+        for domain in domains:
+            if domain in clean and glossary_clean and state.unchanged(project.catalog_path(locale, domain)):
+                skipped.add((locale, domain))
+            else:
+                todo.append((locale, domain))
+    updates: list[LocaleUpdate] = []
+    merged_by_key: dict[tuple[str, str], polib.POFile] = {}
+    glossaries: dict[str, list] = {}
+    for done, (locale, domain) in enumerate(todo, start=1):
+        if progress is not None:
+            progress(done, len(todo))
+        if locale not in glossaries:
+            glossaries[locale] = load_glossary(project.locales_dir, locale)
+        pot = template(domain)
+        path = project.catalog_path(locale, domain)
+        existing = load_catalog(path) if path.exists() else None
+        current = existing if existing is not None else _new_domain_catalog(project, locale, pot, now=now)
+        merged = merge_template(current, pot)
+        annotate_terms(merged.catalog, glossaries[locale])
+        merged_by_key[(locale, domain)] = merged.catalog
+        updates.append(LocaleUpdate(locale, domain, path, merged))
+        writes.append(_serialised(path, merged.catalog, existing))
     present = set(project.locale_codes())
     for derived, (origin, _name) in DERIVED_LOCALES.items():
         if derived not in present or (derived not in requested and origin not in requested):
             continue
-        for domain in pots:
+        for domain in domains:
+            target = project.catalog_path(derived, domain)
+            origin_path = project.catalog_path(origin, domain)
+            if (origin, domain) not in merged_by_key and state.unchanged(origin_path) and state.unchanged(target):
+                skipped.add((derived, domain))
+                continue
             source = merged_by_key.get((origin, domain))
             if source is None:
-                source = load_catalog(project.catalog_path(origin, domain))
+                source = load_catalog(origin_path)
             catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
-            writes.append(FileWrite(project.catalog_path(derived, domain), generate_po(catalog)))
-    return UpdatePlan(tuple(writes), tuple(updates), tuple(pots))
+            writes.append(FileWrite(target, generate_po(catalog)))
+    return UpdatePlan(tuple(writes), tuple(updates), tuple(domains), frozenset(skipped), tuple(inputs), tuple(opted))
+
+
+def update_findings(
+    project: Project, plan: UpdatePlan, locales: Sequence[str], state: UpdateState | None = None
+) -> list[Finding]:
+    """Findings after an update: catalogues it merged are checked in memory, those it skipped
+    replay what the state recorded for them, in the same order as a full check."""
+    merged = {(item.locale, item.domain): item.update.catalog for item in plan.updates}
+    fresh = check_locales(project, locales, loaded=merged, domains=plan.domains, skip=plan.skipped)
+    by_path: dict[str, list[Finding]] = {}
+    for finding in fresh:
+        by_path.setdefault(finding.path, []).append(finding)
+    findings: list[Finding] = []
+    for locale in locales:
+        for domain in plan.domains:
+            key = _shown(project, project.catalog_path(locale, domain))
+            if (locale, domain) in plan.skipped and state is not None:
+                findings.extend(state.findings.get(key, []))
+            else:
+                findings.extend(by_path.get(key, []))
+    return findings
+
+
+def record_update(
+    state: UpdateState, project: Project, plan: UpdatePlan, locales: Sequence[str], findings: Sequence[Finding]
+) -> None:
+    """Stamp what this update read and wrote, with the error findings of what it checked; save."""
+    for path in plan.inputs:
+        state.record(path)
+        state.opted_out.discard(state.key(path))
+    for path in plan.opted_out:
+        state.opted_out.add(state.key(path))
+    for write in plan.writes:
+        state.record(write.path, write.content.encode("utf-8"))
+    checked = [(loc, dom) for loc in locales for dom in plan.domains if (loc, dom) not in plan.skipped]
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for locale, domain in checked:
+        path = project.catalog_path(locale, domain)
+        if path.exists():
+            state.record_findings(path, by_path.get(_shown(project, path), []))
+    state.save()
 
 
 def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
@@ -216,12 +327,17 @@ def collect_stats(project: Project, locales: Iterable[str]) -> list[StatsRow]:
     return rows
 
 
+def _shown(project: Project, path: Path) -> str:
+    return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+
+
 def check_locales(
     project: Project,
     locales: Iterable[str],
     *,
     loaded: Mapping[tuple[str, str], polib.POFile] | None = None,
     domains: Sequence[str] | None = None,
+    skip: Collection[tuple[str, str]] = (),
 ) -> list[Finding]:
     """Every finding in every catalogue of the given locales; a malformed file is a finding too.
 
@@ -232,8 +348,10 @@ def check_locales(
     for locale in locales:
         terms = load_glossary(project.locales_dir, locale)
         for domain in names:
+            if (locale, domain) in skip:
+                continue
             path = project.catalog_path(locale, domain)
-            shown = path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
+            shown = _shown(project, path)
             catalog = (loaded or {}).get((locale, domain))
             if catalog is None:
                 if not path.exists():

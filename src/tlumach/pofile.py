@@ -8,6 +8,7 @@ silently (unterminated strings, bad escapes, duplicate messages).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -375,70 +376,105 @@ def _break_before(text: str, index: int) -> bool:
     return _class(char) in _DIRECT_BREAKS.get(_class(before), "")
 
 
-def _escape(portion: str) -> tuple[str, list[bool]]:
-    """Escape a portion for a PO string; return it with the break-allowed mask per character."""
-    out: list[str] = []
-    glued: list[bool] = []
-    for char in portion:
-        escaped = _WRITE_ESCAPES.get(char)
-        if escaped is None:
-            out.append(char)
-            glued.append(False)
-        else:
-            out.append(escaped[0])
-            out.append(escaped[1])
-            glued.extend((False, True))
-    text = "".join(out)
-    allowed = [False] * len(text)
-    for index in range(1, len(text)):
-        allowed[index] = not glued[index] and _break_before(text, index)
+_ESCAPE_TABLE = str.maketrans(_WRITE_ESCAPES)
+_ESCAPE_PAIR_RE = re.compile(r"\\.", re.DOTALL)
+_SPACES_RE = re.compile(r" +")
+_NOT_ALNUM_RE = re.compile(r"[^\w ]|_")  # neither a letter, a digit nor a space
+
+
+@functools.lru_cache(maxsize=8192)
+def _special(char: str) -> bool:
+    """A mark or a character that is not one column wide: its text takes the general path."""
+    return _is_mark(char) or _width(char) != 1
+
+
+def _after_spaces(text: str, back: int, index: int) -> bool:
+    """_break_before for text[index] after the spaces that follow text[back] (no marks)."""
+    char = text[index]
+    if char in _NO_BREAK_BEFORE or text[back] in _OPEN:
+        return False
+    if text[back] in _QUOTES and char in _OPEN:
+        return False
+    return not (text[back] == char == "\u2014")
+
+
+def _opportunities(portion: str, text: str) -> list[int]:
+    """The indices of the escaped text a line may break before."""
+    glued = {m.start() + 1 for m in _ESCAPE_PAIR_RE.finditer(text)} if "\\" in text else set()
     if portion.endswith("\n") and len(text) >= 2:
-        allowed[len(text) - 2] = False
-    return text, allowed
+        glued.add(len(text) - 2)
+    if any(_special(char) for char in set(text)):
+        return [i for i in range(1, len(text)) if i not in glued and _break_before(text, i)]
+    # Narrow text without marks: a break can only come after spaces, or next to a character that
+    # is not a letter or digit; between two letters or digits there is none.
+    allowed = {
+        m.end() for m in _SPACES_RE.finditer(text)
+        if m.start() > 0 and m.end() < len(text) and _after_spaces(text, m.start() - 1, m.end())
+    }
+    for m in _NOT_ALNUM_RE.finditer(text):
+        for index in (m.start(), m.start() + 1):
+            if 0 < index < len(text) and text[index] != " " and text[index - 1] != " ":
+                if _class(text[index]) in _DIRECT_BREAKS.get(_class(text[index - 1]), ""):
+                    allowed.add(index)
+    return sorted(allowed - glued)
 
 
-def _line_breaks(text: str, allowed: list[bool], width: int, start_column: int) -> list[int]:
+def _widths(text: str) -> list[int] | None:
+    """Column of each index (prefix sums of widths), or None when every character is one column."""
+    if all(_width(char) == 1 for char in set(text)):
+        return None
+    return list(itertools.accumulate((_width(char) for char in text), initial=0))
+
+
+def _line_breaks(text: str, allowed: list[int], columns: list[int] | None, width: int, start_column: int) -> list[int]:
     """Greedy breaking as libunistring's width_linebreaks does it: pieces between opportunities."""
     breaks: list[int] = []
-    last: int | None = None
+    last = -1
     column = start_column
-    piece = 0
-    for index, char in enumerate(text):
-        if allowed[index]:
-            if last is not None and column + piece > width:
-                breaks.append(last)
-                column = 0
-            last = index
-            column += piece
-            piece = 0
-        piece += _width(char)
-    if last is not None and column + piece > width:
+    for index in allowed:
+        piece = (index - max(last, 0)) if columns is None else columns[index] - columns[max(last, 0)]
+        if last >= 0 and column + piece > width:
+            breaks.append(last)
+            column = 0
+        column += piece
+        last = index
+    piece = (len(text) - max(last, 0)) if columns is None else columns[len(text)] - columns[max(last, 0)]
+    if last >= 0 and column + piece > width:
         breaks.append(last)
     return breaks
 
 
-def _wrap(keyword: str, value: str, prefix: str = "") -> list[str]:
-    """Lines for ``keyword "value"``, wrapped the way GNU msgcat does at width 79."""
+@functools.lru_cache(maxsize=65536)
+def _wrap(keyword: str, value: str, prefix: str = "") -> tuple[str, ...]:
+    """Lines for ``keyword "value"``, wrapped the way GNU msgcat does at width 79.
+
+    Cached: a msgid is written into the template and every locale's catalogue alike.
+    """
     portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
     after_break = len(prefix) + 1
     width = PAGE_WIDTH - 1 - after_break
     lines: list[str] = []
     first = True
     for number, portion in enumerate(portions):
-        text, allowed = _escape(portion)
         more = number + 1 < len(portions)
         start = (len(prefix) + len(keyword) + 2 - after_break) if first else 0
-        breaks = _line_breaks(text, allowed, width, start)
+        text = portion.translate(_ESCAPE_TABLE)
+        columns = _widths(text)
+        if start + (len(text) if columns is None else columns[-1]) <= width:
+            allowed: list[int] = []  # it fits: no break is taken wherever one is allowed
+        else:
+            allowed = _opportunities(portion, text)
+        breaks = _line_breaks(text, allowed, columns, width, start)
         if first and text and (more or start > width or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first = False
-            breaks = _line_breaks(text, allowed, width, 0)
+            breaks = _line_breaks(text, allowed, columns, width, 0)
         cuts = [0, *breaks, len(text)]
         for left, right in zip(cuts, cuts[1:]):
             head = f"{prefix}{keyword} " if first else prefix
             lines.append(f'{head}"{text[left:right]}"')
             first = False
-    return lines
+    return tuple(lines)
 
 
 def _references(occurrences: list[tuple[str, str]]) -> list[str]:
@@ -491,7 +527,8 @@ def format_entry(entry: polib.POEntry) -> list[str]:
 
 
 def generate_po(pofile: polib.POFile) -> str:
-    """Serialise a catalogue exactly as GNU gettext would write it (pure)."""
+    """Serialise a catalogue exactly as GNU gettext would write it; each entry's ``linenum``
+    becomes its line in the result."""
     lines: list[str] = []
     if pofile.header:
         lines.extend(_comment_lines("#", pofile.header))
@@ -502,5 +539,11 @@ def generate_po(pofile: polib.POFile) -> str:
     lines.extend(_wrap("msgstr", header))
     for entry in [e for e in pofile if not e.obsolete] + [e for e in pofile if e.obsolete]:
         lines.append("")
-        lines.extend(format_entry(entry))
+        block = format_entry(entry)
+        # Record where the entry lands, as the reader would (findings name this line).
+        entry.linenum = len(lines) + 1 + next(i for i, line in enumerate(block) if line.startswith(_ENTRY_START))
+        lines.extend(block)
     return "\n".join(lines) + "\n"
+
+
+_ENTRY_START = ("msgctxt ", "msgid ", "#~ msgctxt ", "#~ msgid ")

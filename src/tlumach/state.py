@@ -1,0 +1,158 @@
+"""What the last ``update`` left on disk, so the next one redoes only what changed since (as make does).
+
+The state lives in ``.tlumach/update-state.json`` under the project root (a cache: never committed,
+safe to delete; ``tlumach update --full`` ignores it). For every file an update read or wrote it
+records size, modification time and a content digest. A catalogue is skipped when its document,
+template, glossary and its own file all still carry the recorded stamps: the update would write
+the same bytes again, so only its recorded check findings are replayed.
+
+A file whose modification time is within ``RACY_NS`` of the moment the state was recorded could be
+edited again within the same clock tick without its stamp changing ("racily clean", as git calls
+it); such a file is trusted only after its content digest is compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown_it
+import polib
+
+from tlumach.checks import Finding, Severity
+
+STATE_DIR = ".tlumach"
+STATE_NAME = "update-state.json"
+STATE_VERSION = 1
+RACY_NS = 1_000_000_000  # 1 s: far above any file system's timestamp granularity
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """tlumach's own code and the versions of what decides its output: a change invalidates the state."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    versions = (markdown_it.__version__, getattr(polib, "__version__", ""), sys.version_info[:2], STATE_VERSION)
+    h.update(repr(versions).encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+@dataclass
+class UpdateState:
+    """Stamps by project-relative path, and the error findings recorded per catalogue."""
+
+    root: Path
+    fingerprint: str
+    recorded_ns: int = 0
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    opted_out: set[str] = field(default_factory=set)  # documents recorded as not translated
+
+    @property
+    def path(self) -> Path:
+        return self.root / STATE_DIR / STATE_NAME
+
+    def key(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+
+    # ------------------------------------------------------------ reading
+
+    @classmethod
+    def load(cls, root: Path) -> UpdateState:
+        """The recorded state, or an empty one (nothing trusted) when absent, unreadable or from other code."""
+        fingerprint = code_fingerprint()
+        empty = cls(root, fingerprint)
+        try:
+            raw = json.loads((root / STATE_DIR / STATE_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return empty
+        if not isinstance(raw, dict) or raw.get("fingerprint") != fingerprint:
+            return empty
+        try:
+            stamps = {k: Stamp(int(v[0]), int(v[1]), str(v[2])) for k, v in raw["stamps"].items()}
+            findings = {
+                k: [Finding(k, int(f[0]), Severity(f[1]), str(f[2]), str(f[3])) for f in v]
+                for k, v in raw["findings"].items()
+            }
+            return cls(root, fingerprint, int(raw["recorded_ns"]), stamps, findings, set(raw["opted_out"]))
+        except (KeyError, TypeError, ValueError, IndexError):
+            return empty
+
+    def unchanged(self, path: Path) -> bool:
+        """Whether the file is as recorded (a missing file is unchanged only if it was missing)."""
+        recorded = self.stamps.get(self.key(path))
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return recorded is not None and recorded.size < 0
+        if recorded is None or stat.st_size != recorded.size or stat.st_mtime_ns != recorded.mtime_ns:
+            return False
+        if stat.st_mtime_ns >= self.recorded_ns - RACY_NS:
+            try:
+                return digest(path.read_bytes()) == recorded.digest
+            except OSError:
+                return False
+        return True
+
+    # ------------------------------------------------------------ recording
+
+    def forget(self, path: Path) -> None:
+        self.stamps.pop(self.key(path), None)
+        self.findings.pop(self.key(path), None)
+
+    def record(self, path: Path, data: bytes | None = None) -> None:
+        """Stamp a file as it is now (data: its content when already in memory)."""
+        try:
+            stat = path.stat()
+            if data is None:
+                data = path.read_bytes()
+        except FileNotFoundError:
+            self.stamps[self.key(path)] = Stamp(-1, 0, "")
+            return
+        self.stamps[self.key(path)] = Stamp(stat.st_size, stat.st_mtime_ns, digest(data))
+
+    def record_findings(self, path: Path, findings: list[Finding]) -> None:
+        self.findings[self.key(path)] = [f for f in findings if f.severity is Severity.ERROR]
+
+    def save(self) -> None:
+        """Write the state atomically; a failure to write a cache is not an error of the update."""
+        self.recorded_ns = time.time_ns()
+        raw = {
+            "fingerprint": self.fingerprint,
+            "recorded_ns": self.recorded_ns,
+            "stamps": {k: [s.size, s.mtime_ns, s.digest] for k, s in sorted(self.stamps.items())},
+            "findings": {
+                k: [[f.line, f.severity.value, f.code, f.message] for f in v] for k, v in sorted(self.findings.items())
+            },
+            "opted_out": sorted(self.opted_out),
+        }
+        directory = self.path.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            ignore = directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# tlumach's cache: safe to delete\n*\n", encoding="utf-8")
+            fd, temp = tempfile.mkstemp(prefix=".state.", suffix=".tmp", dir=directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(raw, handle, separators=(",", ":"))
+            os.replace(temp, self.path)
+        except OSError:
+            pass

@@ -1,0 +1,155 @@
+"""The update state (.tlumach/): an update that skips what did not change gives exactly what a full one gives."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from collections.abc import Callable
+from contextlib import redirect_stderr
+from pathlib import Path
+
+import pytest
+
+from sitebuild import copy_project
+from tlumach.cli import main
+from tlumach.pipeline import plan_update
+from tlumach.project import Project
+from tlumach.state import STATE_DIR, UpdateState
+
+PO_BE = Path("locales/be/LC_MESSAGES/index.po")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file of docs/ and locales/ by relative path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for top in ("docs", "locales")
+        for p in sorted((root / top).rglob("*"))
+        if p.is_file()
+    }
+
+
+def _update(root: Path, *extra: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with redirect_stderr(err):
+        status = main(["--root", str(root), "-q", "update", *extra])
+    return status, err.getvalue()
+
+
+def _edit_document(root: Path) -> None:
+    path = root / "docs" / "index.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Viasna", "the Viasna centre", 1), encoding="utf-8")
+
+
+def _break_a_translation(root: Path) -> None:
+    path = root / PO_BE
+    text, count = re.subn(r'^msgstr "(?=[^"])', 'msgstr "<script>alert(1)</script>', path.read_text(encoding="utf-8"), 1, re.M)
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def _edit_glossary(root: Path) -> None:
+    with (root / "locales" / "ru" / "glossary.csv").open("a", encoding="utf-8") as handle:
+        handle.write("four years,четыре года,test term\n")
+
+
+def _new_document(root: Path) -> None:
+    (root / "docs" / "update.md").write_text("# Update\n\nViasna has documented new arrests.\n", encoding="utf-8")
+
+
+def _delete_catalogue(root: Path) -> None:
+    (root / "locales" / "uk" / "LC_MESSAGES" / "index.po").unlink()
+
+
+def _opt_out(root: Path) -> None:
+    (root / "docs" / "update.md").write_text("---\ntranslate: false\n---\n\n# Update\n", encoding="utf-8")
+
+
+def _edit_template(root: Path) -> None:
+    path = root / "locales" / "index.pot"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
+def _edit_derived(root: Path) -> None:
+    path = root / "locales" / "be@latin" / "LC_MESSAGES" / "index.po"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ales", "Alies", 1), encoding="utf-8")
+
+
+CHANGES: list[tuple[str, Callable[[Path], None]]] = [
+    ("nothing", lambda root: None),
+    ("a paragraph of the document", _edit_document),
+    ("a translation (now an error)", _break_a_translation),
+    ("nothing after an error", lambda root: None),
+    ("a glossary", _edit_glossary),
+    ("a new document", _new_document),
+    ("a deleted catalogue", _delete_catalogue),
+    ("a document opted out", _opt_out),
+    ("a hand-edited template", _edit_template),
+    ("a hand-edited derived catalogue", _edit_derived),
+]
+
+
+def test_skipping_update_gives_what_a_full_update_gives_after_each_kind_of_change(tmp_path: Path) -> None:
+    incremental = copy_project(tmp_path / "incremental")
+    assert _update(incremental)[0] == 0
+    for what, change in CHANGES:
+        change(incremental)
+        full = tmp_path / "full"
+        shutil.rmtree(full, ignore_errors=True)
+        shutil.copytree(incremental, full)
+        shutil.rmtree(full / STATE_DIR)
+        expected = _update(full, "--full")
+        assert _update(incremental) == expected, what
+        assert _tree(incremental) == _tree(full), what
+        # and again: nothing changed since, so the same result from the state alone
+        assert _update(incremental) == expected, what
+        assert _tree(incremental) == _tree(full), what
+
+
+def test_no_change_update_reads_no_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(tmp_path)
+    assert _update(root)[0] == 0
+    project = Project(root)
+    reads: list[Path] = []
+    import tlumach.pipeline as pipeline
+
+    original = pipeline.load_catalog
+    monkeypatch.setattr(pipeline, "load_catalog", lambda path: reads.append(path) or original(path))
+    plan = plan_update(project, project.locale_codes(), now="2026-01-01 00:00+0000", state=UpdateState.load(root))
+    assert reads == [] and plan.writes == () and plan.updates == ()
+    assert len(plan.skipped) == len(project.locale_codes())  # one document in every locale
+
+    _edit_document(root)
+    plan = plan_update(project, project.locale_codes(), now="2026-01-01 00:00+0000", state=UpdateState.load(root))
+    assert {item.domain for item in plan.updates} == {"index"} and not plan.skipped
+
+
+def test_same_size_edit_within_the_clock_tick_is_caught_by_the_digest(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    path = root / PO_BE
+    os.utime(path)  # as if a translator had saved it just now
+    assert _update(root)[0] == 0
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    swapped = text.replace("Вясна", "Вясну", 1)
+    assert swapped != text and len(swapped.encode()) == stat.st_size
+    path.write_text(swapped, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime: only the content differs
+    state = UpdateState.load(root)
+    assert state.recorded_ns - stat.st_mtime_ns < 10**9  # saved just before the state was recorded
+    assert not state.unchanged(path)
+
+
+def test_state_from_other_code_or_a_damaged_file_trusts_nothing(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    assert _update(root)[0] == 0
+    state_file = root / STATE_DIR / "update-state.json"
+    assert UpdateState.load(root).stamps
+    state_file.write_text(state_file.read_text(encoding="utf-8").replace('"fingerprint":"', '"fingerprint":"x'), encoding="utf-8")
+    assert not UpdateState.load(root).stamps
+    state_file.write_text("{not json", encoding="utf-8")
+    assert not UpdateState.load(root).stamps
+    assert _update(root)[0] == 0 and UpdateState.load(root).stamps
