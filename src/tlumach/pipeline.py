@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +25,7 @@ from tlumach.catalog import (
     same_messages,
     write_if_changed,
 )
-from tlumach.checks import Finding, Severity, check_catalog
+from tlumach.checks import Finding, Severity, Term, check_catalog
 from tlumach.errors import CatalogError, ConfigError
 from tlumach.extract import domain_for
 from tlumach.glossary import COMMENT_PREFIX, GLOSSARY_NAME, load_glossary, term_comments
@@ -217,10 +221,9 @@ def plan_update(
 def update_findings(
     project: Project, plan: UpdatePlan, locales: Sequence[str], state: UpdateState | None = None
 ) -> list[Finding]:
-    """Findings after an update: catalogues it merged are checked in memory, those it skipped
+    """Findings after an update has written its plan: catalogues it merged are checked, those it skipped
     replay what the state recorded for them, in the same order as a full check."""
-    merged = {(item.locale, item.domain): item.update.catalog for item in plan.updates}
-    fresh = check_locales(project, locales, loaded=merged, domains=plan.domains, skip=plan.skipped)
+    fresh = check_locales(project, locales, domains=plan.domains, skip=plan.skipped)
     by_path: dict[str, list[Finding]] = {}
     for finding in fresh:
         by_path.setdefault(finding.path, []).append(finding)
@@ -343,24 +346,44 @@ def check_locales(
 
     ``loaded`` passes catalogues already in memory (``update`` checks what it just merged).
     """
-    findings: list[Finding] = []
     names = list(domains) if domains is not None else [d.domain for d in project.documents()]
-    for locale in locales:
-        terms = load_glossary(project.locales_dir, locale)
-        for domain in names:
-            if (locale, domain) in skip:
-                continue
-            path = project.catalog_path(locale, domain)
-            shown = _shown(project, path)
-            catalog = (loaded or {}).get((locale, domain))
-            if catalog is None:
-                if not path.exists():
-                    findings.append(Finding(shown, 1, Severity.ERROR, "missing-catalogue", f"run: tlumach init {locale}"))
-                    continue
-                try:
-                    catalog = load_catalog(path)
-                except CatalogError as exc:
-                    findings.append(Finding(shown, exc.line or 1, Severity.ERROR, "malformed", exc.message))
-                    continue
-            findings.extend(check_catalog(catalog, path=shown, locale=locale, glossary=terms))
+    jobs = [(locale, domain) for locale in locales for domain in names if (locale, domain) not in skip]
+    loaded = loaded or {}
+    on_disk = [job for job in jobs if job not in loaded]
+    results: dict[tuple[str, str], list[Finding]] = {}
+    terms = {locale: load_glossary(project.locales_dir, locale) for locale in {job[0] for job in jobs}}
+    workers = min(os.cpu_count() or 1, 8)
+    if workers > 1 and len(on_disk) >= PARALLEL_CHECKS:
+        # One process per core (fork: the workers share what is loaded); the same findings in the
+        # same order as checking one catalogue after another.
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunks = pool.map(functools.partial(_check_one, project, terms, None), on_disk, chunksize=max(1, len(on_disk) // (workers * 8)))
+            results = dict(zip(on_disk, chunks))
+    findings: list[Finding] = []
+    for job in jobs:
+        if job not in results:
+            results[job] = _check_one(project, terms, loaded.get(job), job)
+        findings.extend(results[job])
     return findings
+
+
+#: Below this many catalogues to check, starting worker processes costs more than it saves.
+PARALLEL_CHECKS = 64
+
+
+def _check_one(
+    project: Project, terms: Mapping[str, Sequence[Term]], catalog: polib.POFile | None, job: tuple[str, str]
+) -> list[Finding]:
+    """The findings of one catalogue, read from disk unless given (a malformed file is a finding)."""
+    locale, domain = job
+    path = project.catalog_path(locale, domain)
+    shown = _shown(project, path)
+    if catalog is None:
+        if not path.exists():
+            return [Finding(shown, 1, Severity.ERROR, "missing-catalogue", f"run: tlumach init {locale}")]
+        try:
+            catalog = load_catalog(path)
+        except CatalogError as exc:
+            return [Finding(shown, exc.line or 1, Severity.ERROR, "malformed", exc.message)]
+    return check_catalog(catalog, path=shown, locale=locale, glossary=terms[locale])
