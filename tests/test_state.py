@@ -153,3 +153,33 @@ def test_state_from_other_code_or_a_damaged_file_trusts_nothing(tmp_path: Path) 
     state_file.write_text("{not json", encoding="utf-8")
     assert not UpdateState.load(root).stamps
     assert _update(root)[0] == 0 and UpdateState.load(root).stamps
+
+
+def test_site_build_reuses_the_findings_the_update_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tlumach.site as site
+
+    root = copy_project(tmp_path)
+    _break_a_translation(root)
+    assert _update(root)[0] == 1
+    plugin = site.TlumachPlugin()
+    plugin.load_config({})
+    shutil.move(root / STATE_DIR, tmp_path / "kept-state")
+    state = plugin._load_locale("be", root / "locales")
+    assert state is not None and state.errors and all("index.po" in e for e in state.errors)
+    expected = state.errors
+
+    shutil.move(tmp_path / "kept-state", root / STATE_DIR)
+    plugin.state = None
+
+    def not_again(*args: object, **kwargs: object) -> list[object]:
+        raise AssertionError("checked again although the update recorded its findings")
+
+    monkeypatch.setattr(site, "check_catalog", not_again)
+    replayed = plugin._load_locale("be", root / "locales")
+    assert replayed is not None and replayed.errors == expected
+
+    path = root / PO_BE
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # changed since the update
+    plugin.state = None
+    with pytest.raises(AssertionError, match="checked again"):
+        plugin._load_locale("be", root / "locales")

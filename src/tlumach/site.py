@@ -27,13 +27,14 @@ from mkdocs.utils.templates import TemplateContext
 from tlumach import ui
 from tlumach.catalog import babel_locale, catalog_stats, load_catalog, translations
 from tlumach.checks import Severity, check_catalog
-from tlumach.glossary import load_glossary
+from tlumach.glossary import GLOSSARY_NAME, load_glossary
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
 from tlumach.extract import domain_for, extract_segments
 from tlumach.project import opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
+from tlumach.state import UpdateState
 from tlumach.segment import Document, Role, Segment
 from tlumach.translit import DERIVED_LOCALES, transliterate
 
@@ -98,6 +99,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.generated: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.not_found: dict[str, bytes] = {}
+        self.state: UpdateState | None = None
 
     # ------------------------------------------------------------ configuration
 
@@ -123,6 +125,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         # top-level build starts from a clean state and rereads the catalogues.
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
         self.generated, self.not_found = {}, {}
+        self.state = None  # re-read per build: an update may have run in between (mkdocs serve)
         if self.config.offline:
             config.use_directory_urls = False  # pages open from the file system as x/index.html
         languages = i18n.config.languages
@@ -173,6 +176,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         translated = next((t.target for t in terms if t.source == name), name)
         return _in_script(locale, translated)
 
+    def _update_state(self, root: Path) -> UpdateState:
+        if self.state is None or self.state.root != root:
+            self.state = UpdateState.load(root)
+        return self.state
+
     def _load_locale(self, locale: str, locales_dir: Path) -> LocaleState | None:
         directory = locales_dir / catalog_locale(locale) / "LC_MESSAGES"
         files = sorted(directory.rglob("*.po")) if directory.is_dir() else []
@@ -183,12 +191,20 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         machine = False
         errors: list[str] = []
         terms = load_glossary(locales_dir, catalog_locale(locale)) if self.config.check else []
+        # What the last `tlumach update` recorded (.tlumach/): a catalogue it checked and nobody
+        # changed since has the same findings, so they are not computed twice.
+        state = self._update_state(locales_dir.parent)
+        glossary_unchanged = state.unchanged(locales_dir / catalog_locale(locale) / GLOSSARY_NAME)
         for path in files:
             catalog = load_catalog(path)
             if self.config.check:
                 shown = path.relative_to(locales_dir.parent).as_posix()
-                findings = check_catalog(catalog, path=shown, locale=catalog_locale(locale), glossary=terms)
-                errors.extend(str(f) for f in findings if f.severity is Severity.ERROR)
+                recorded = state.findings.get(shown)
+                if recorded is not None and glossary_unchanged and state.unchanged(path):
+                    errors.extend(str(f) for f in recorded)
+                else:
+                    findings = check_catalog(catalog, path=shown, locale=catalog_locale(locale), glossary=terms)
+                    errors.extend(str(f) for f in findings if f.severity is Severity.ERROR)
             stats = catalog_stats(catalog)
             translated += stats.translated
             total += stats.total
