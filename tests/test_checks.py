@@ -11,7 +11,8 @@ import pytest
 
 from conftest import FIXTURES, REPO, assert_golden, run_gettext
 from sitebuild import build_site
-from tlumach.checks import EntryContext, Severity, Term, check_facts, check_links
+from tlumach.catalog import plural_forms
+from tlumach.checks import EntryContext, Severity, Term, check_facts, check_links, plural_forms_problem
 from tlumach.cli import main
 from tlumach.pipeline import check_locales
 from tlumach.project import Project
@@ -173,3 +174,41 @@ def test_plain_text_shortcut_agrees_with_a_full_markdown_parse() -> None:
                        ("em_open", "strong_open", "code_inline", "link_open", "image", "html_inline"))
         analysis = checks._markdown.__wrapped__(text)
         assert (analysis.blocks, analysis.inline) == (blocks, inline), repr(text)
+
+
+PLURAL_CASES = {
+    # (locale, header rule, accepted?)
+    "gettext's French rule (no separate form for millions)": ("fr", "nplurals=2; plural=(n > 1);", True),
+    "gettext's Spanish rule": ("es", "nplurals=2; plural=(n != 1);", True),
+    "CLDR's French rule, as babel writes it": ("fr", plural_forms("fr"), True),
+    "Belarusian rule written another way": (
+        "be", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);", True),
+    "Belarusian with the forms renumbered": (
+        "be", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 2 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 0 : 1);", True),
+    "English rule for Russian": ("ru", "nplurals=2; plural=(n != 1);", False),
+    "French rule for German (0 is plural in German)": ("de", "nplurals=2; plural=(n > 1);", False),
+    "one form for French": ("fr", "nplurals=1; plural=0;", False),
+    "Polish rule for Russian (21 differs)": (
+        "ru", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);", False),
+    "form beyond nplurals": ("fr", "nplurals=2; plural=(n > 1 ? 2 : 0);", False),
+    "not a C expression": ("fr", "nplurals=2; plural=__import__('os');", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLURAL_CASES))
+def test_plural_forms_header_is_judged_by_how_it_groups_numbers(name: str) -> None:
+    locale, rule, accepted = PLURAL_CASES[name]
+    problem = plural_forms_problem(rule, plural_forms(locale))
+    assert (problem == "") is accepted, problem
+
+
+def test_plural_forms_finding_names_the_first_number_grouped_wrongly(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# T\n", encoding="utf-8")
+    po = tmp_path / "locales" / "ru" / "LC_MESSAGES" / "index.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(HEADER.replace("Language: be", "Language: ru").replace(
+        HEADER.split("Plural-Forms: ", 1)[1].split("\\n", 1)[0], "nplurals=2; plural=(n != 1);"), encoding="utf-8")
+    (finding,) = [f for f in check_locales(Project(tmp_path), ["ru"]) if f.code == "plural-forms"]
+    assert finding.severity is Severity.ERROR and finding.line == 1
+    assert "(first at n=2)" in finding.message and plural_forms("ru") in finding.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gettext
 import html
 import re
 import unicodedata
@@ -277,13 +278,75 @@ def _header_findings(po: polib.POFile, path: str, locale: str) -> list[Finding]:
     actual = po.metadata.get("Plural-Forms", "")
     if not actual:
         add(Severity.ERROR, "plural-forms", f"header has no Plural-Forms; use: {expected}")
-    elif expected and _nplurals(actual) != _nplurals(expected):
-        add(Severity.ERROR, "plural-forms", f"Plural-Forms has nplurals={_nplurals(actual)} but {locale} needs {_nplurals(expected)}: {expected}")
+    elif expected:
+        problem = plural_forms_problem(actual, expected)
+        if problem:
+            add(Severity.ERROR, "plural-forms", f"{problem} for {locale}; use: {expected}")
     for field_name in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
         value = po.metadata.get(field_name, "")
         if not value or value.startswith(("YEAR-", "FULL NAME", "LANGUAGE")):
             add(Severity.WARNING, "header-field", f"header field {field_name} is missing or still the template's placeholder")
     return found
+
+
+# Numbers on which two plural rules are compared: every n below 1200 covers the rules of CLDR
+# and gettext (they look at n % 10, n % 100 and small n); larger ones catch n % 1000 and millions.
+_PLURAL_SAMPLES = (*range(1200), *(base + d for base in (10**4, 10**5, 10**6, 2 * 10**6, 10**7, 10**9) for d in (0, 1, 2, 5, 11, 21, 101)))
+_MILLION = 10**6
+
+
+@functools.lru_cache(maxsize=256)
+def plural_forms_problem(actual: str, expected: str) -> str:
+    """Why a Plural-Forms header is wrong against the locale's CLDR rule ('' when it is right).
+
+    Rules are compared by what they do, not how they are written: a header must sort the sample
+    numbers into the same groups as the CLDR rule. The one accepted difference is GNU gettext's
+    two-form rule for French, Spanish, Italian or Portuguese, which lacks CLDR's separate form
+    for whole millions ("1 000 000 de personnes"): it agrees with CLDR on every number below one
+    million, and gettext's own msginit writes it.
+    """
+    count, rule = _compile_plural(actual)
+    if rule is None:
+        return f"Plural-Forms is not a valid rule ({actual!r})"
+    want_count, want_rule = _compile_plural(expected)
+    assert want_rule is not None, expected
+    try:
+        forms = [rule(n) for n in _PLURAL_SAMPLES]
+    except (ArithmeticError, ValueError, TypeError):
+        return "Plural-Forms fails on some numbers (division by zero?)"
+    bad = next((n for n, form in zip(_PLURAL_SAMPLES, forms) if not 0 <= form < count), None)
+    if bad is not None:
+        return f"Plural-Forms gives form {rule(bad)} for n={bad} but has nplurals={count}"
+    wanted = [want_rule(n) for n in _PLURAL_SAMPLES]
+    conflict = _first_conflict(forms, wanted)
+    if conflict is None:
+        return ""
+    below = sum(1 for n in _PLURAL_SAMPLES if n < _MILLION)
+    if count == want_count - 1 and _first_conflict(forms[:below], wanted[:below]) is None:
+        return ""
+    return f"Plural-Forms (nplurals={count}) does not group numbers as CLDR does (first at n={_PLURAL_SAMPLES[conflict]})"
+
+
+def _compile_plural(header: str) -> tuple[int, Callable[[int], int] | None]:
+    """nplurals and the rule of a Plural-Forms header as a function (None when it is not valid)."""
+    count = re.search(r"nplurals\s*=\s*(\d+)", header)
+    expression = re.search(r"plural\s*=\s*([^;]+)", header)
+    if count is None or expression is None:
+        return (int(count.group(1)) if count else 0), None
+    try:
+        return int(count.group(1)), gettext.c2py(expression.group(1).strip())
+    except (ValueError, SyntaxError, RecursionError):
+        return int(count.group(1)), None
+
+
+def _first_conflict(first: Sequence[int], second: Sequence[int]) -> int | None:
+    """The first index where two form assignments stop being a renaming of each other (None: never)."""
+    forward: dict[int, int] = {}
+    backward: dict[int, int] = {}
+    for index, (a, b) in enumerate(zip(first, second)):
+        if forward.setdefault(a, b) != b or backward.setdefault(b, a) != a:
+            return index
+    return None
 
 
 def _nplurals(expression: str) -> str:
