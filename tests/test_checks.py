@@ -212,3 +212,69 @@ def test_plural_forms_finding_names_the_first_number_grouped_wrongly(tmp_path: P
     (finding,) = [f for f in check_locales(Project(tmp_path), ["ru"]) if f.code == "plural-forms"]
     assert finding.severity is Severity.ERROR and finding.line == 1
     assert "(first at n=2)" in finding.message and plural_forms("ru") in finding.message
+
+
+def _full_parse(text: str) -> tuple[tuple[str, ...], dict[str, int], tuple[str, ...]]:
+    from tlumach import checks
+
+    tokens = checks._PARSER.parse(text)
+    blocks = tuple(t.type for t in tokens if t.nesting >= 0 and t.type != "inline" and t.level == 0)
+    counts: dict[str, int] = {}
+    urls: list[str] = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in ("em_open", "strong_open", "code_inline", "link_open", "image", "html_inline"):
+                counts[child.type] = counts.get(child.type, 0) + 1
+            if child.type == "link_open":
+                urls.append(str(child.attrs.get("href", "")))
+    return blocks, counts, tuple(urls)
+
+
+INLINE_FRAGMENTS = [
+    "Viasna", "вязні", "Бяляцкі", "2025", "1,000", " ", " ", " ", "  ", "\n", "  \n", "\u00a0", "\u202f",
+    "*", "*", "**", "**", "***", "****", "[", "]", "(", ")", "](", ".", ",", ";", ":", "?", "—", "«", "»",
+    '"', "'", "-", "x*y", "*(", ")*", "(*", "*)", "[x y](https://example.org/a)", "[*x*](http://e.org/1)",
+    "[](https://e.org/)", "[**b**](https://e.org/b_c)", "[a](https://e.org/%20x)", "[a](HTTPS://E.ORG/Ä)", "[a](https://e.org/a_b~c)",
+    "[a](javascript:alert(1))", "[a](data:x)", "[a]", "[a][b]", "[a]: https://e.org", "_", "`c`", "<b>",
+    "&amp;", "\\*", "![i](https://e.org/i.png)", "|", "~", "# ", "- ", "1. ", ">",
+]
+#: What the fast path is meant for (prose, emphasis, plain links), so that most of these texts take it.
+SUBSET_FRAGMENTS = INLINE_FRAGMENTS[:47] + ["word", "слова", "w", "*w*", "**w**", "#", "+", "=", "1.", "2)", "\n-", "\n*", "\n#"]
+
+
+def test_fast_inline_analysis_agrees_with_a_full_markdown_parse() -> None:
+    import random
+
+    from tlumach.inline import analyse_paragraph
+
+    rng = random.Random(2025)
+    taken = 0
+    for number in range(30000):
+        pool = SUBSET_FRAGMENTS if number % 2 else INLINE_FRAGMENTS
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 14)))
+        fast = analyse_paragraph(text)
+        if fast is None:
+            continue
+        taken += 1
+        counts = {k: v for k, v in {"em_open": fast.em, "strong_open": fast.strong, "link_open": len(fast.urls)}.items() if v}
+        assert _full_parse(text) == (("paragraph_open",), counts, fast.urls), repr(text)
+    assert taken > 7000  # the fast path is taken often, so the comparison means something
+
+
+@pytest.mark.parametrize("root", [HOSTILE, REPO], ids=["hostile corpus", "shipped catalogues"])
+def test_errors_only_check_gives_exactly_the_errors_of_a_full_check(root: Path) -> None:
+    from tlumach.catalog import load_catalog
+    from tlumach.checks import check_catalog
+    from tlumach.glossary import load_glossary
+
+    project = Project(root)
+    compared = 0
+    for locale in project.locale_codes():
+        terms = load_glossary(project.locales_dir, locale)
+        for path in sorted((project.locales_dir / locale / "LC_MESSAGES").glob("*.po")):
+            po = load_catalog(path)
+            full = check_catalog(po, path="x.po", locale=locale, glossary=terms)
+            fast = check_catalog(po, path="x.po", locale=locale, glossary=terms, errors_only=True)
+            assert fast == [f for f in full if f.severity is Severity.ERROR]
+            compared += 1
+    assert compared >= 1

@@ -245,10 +245,13 @@ class _Matcher:
 
     def __init__(self, candidates: list[polib.POEntry]) -> None:
         self.candidates = candidates
-        self.tokens = [_tokens(c.msgid) for c in candidates]
-        self.counts = [Counter(t) for t in self.tokens]
+        self.tokens: list[list[str]] = []
+        self.counts: list[Counter[str]] = []
 
     def best(self, msgid: str) -> polib.POEntry | None:
+        if len(self.tokens) < len(self.candidates):  # tokenised on first use: most merges need no matching
+            self.tokens = [_tokens(c.msgid) for c in self.candidates]
+            self.counts = [Counter(t) for t in self.tokens]
         tokens = _tokens(msgid)
         counts = Counter(tokens)
         best_score, best_entry = FUZZY_THRESHOLD, None
