@@ -89,9 +89,15 @@ def test_written_catalogue_is_byte_identical_to_gnu_msgcat_output(seed: int, get
     assert result.stdout == path.read_text(encoding="utf-8")
 
 
-def test_parse_then_generate_is_lossless() -> None:
-    text = generate_po(_random_catalogue(4))
-    assert generate_po(parse_po(text.encode(), path=Path("x.po"))) == text
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_parse_then_generate_is_lossless(seed: int) -> None:
+    original = _random_catalogue(seed)
+    text = generate_po(original)
+    parsed = parse_po(text.encode(), path=Path("x.po"))
+    assert generate_po(parsed) == text
+    fields = ("msgctxt", "msgid", "msgstr", "previous_msgid", "tcomment", "comment", "flags", "obsolete")
+    in_file_order = [e for e in original if not e.obsolete] + [e for e in original if e.obsolete]
+    assert [[getattr(e, f) for f in fields] for e in parsed] == [[getattr(e, f) for f in fields] for e in in_file_order]
 
 
 def test_shipped_catalogues_pass_msgfmt_check(gettext: None, tmp_path: Path) -> None:
@@ -100,3 +106,23 @@ def test_shipped_catalogues_pass_msgfmt_check(gettext: None, tmp_path: Path) -> 
     for path in files:
         result = run_gettext("msgfmt", "-c", "-o", tmp_path / "x.mo", path)
         assert result.returncode == 0, f"{path}: {result.stderr}"
+
+
+def test_wrapping_that_reads_only_line_ends_breaks_where_every_opportunity_is_weighed() -> None:
+    from tlumach import pofile
+
+    pieces = ["word", "слова", "Бяляцкі", " ", " ", "  ", "-", "—", "/", ".", ",", ";", ":", "!", "?", "(", ")", "[", "]",
+              "«", "»", "„", "“", '"', "'", "*", "_", "`", "#", "%", "$", "+", "&", "<", ">", "=", "@", "|", "~",
+              "\\", "2025", "1,000", "https://example.org/a/b", "\u00a0", "\u2011", "\u2013", "\u2026"]
+    rng = random.Random(79)
+    compared = 0
+    for _ in range(4000):
+        portion = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) + rng.choice(["", "\n"])
+        text = pofile._escaped(portion)
+        if not set(text) <= pofile._narrow_plain():
+            continue
+        for start in (0, 7, 10, 77):
+            expected = pofile._line_breaks(text, pofile._opportunities(portion, text), None, 77, start)
+            assert pofile._narrow_line_breaks(portion, text, 77, start) == expected, (portion, start)
+            compared += 1
+    assert compared > 10000

@@ -119,10 +119,33 @@ def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
 
 
 _STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r]*$')
+_ESCAPED_BODY_RE = re.compile(r'(?:[^"\\]+|\\.)*', re.DOTALL)
+_ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
+
+
+class _Unusual(Exception):
+    """An escape the quick path does not decode (octal, hex or invalid): the full path decides."""
+
+
+def _simple_escape(match: re.Match[str]) -> str:
+    try:
+        return _ESCAPES[match.group(1)]
+    except KeyError:
+        raise _Unusual from None
 
 
 def _string(rest: str, *, path: Path, line: int, column: int) -> str:
     """Parse one quoted PO string that must fill the rest of the line."""
+    if len(rest) >= 2 and rest[0] == '"' and rest[-1] == '"':
+        body = rest[1:-1]  # the usual line: a string and nothing after it
+        if "\\" not in body:
+            if '"' not in body:
+                return body
+        elif _ESCAPED_BODY_RE.fullmatch(body):
+            try:
+                return _ESCAPE_RE.sub(_simple_escape, body)
+            except _Unusual:
+                pass
     match = _STRING_RE.match(rest)
     if match is not None:
         return _unescape(match.group(1), path=path, line=line, column=column)
@@ -265,8 +288,15 @@ def parse_po(data: bytes, *, path: Path) -> polib.POFile:
     pofile.header = ""
     seen: dict[tuple[bool, str | None, str], int] = {}
     pending = _Pending()
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r")
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [raw.rstrip("\r") for raw in lines]
+    for number, line in enumerate(lines, start=1):
+        if line[:1] == '"' and line[-1:] == '"' and pending.last and not pending.obsolete:
+            body = line[1:-1]  # the usual continuation line: plain text, no escapes
+            if len(line) > 1 and "\\" not in body and '"' not in body:
+                pending.strings[pending.last].append(body)
+                continue
         stripped = line.strip()
         if not stripped:
             _finish(pending, pofile, seen, path=path)
@@ -377,6 +407,21 @@ def _break_before(text: str, index: int) -> bool:
 
 
 _ESCAPE_TABLE = str.maketrans(_WRITE_ESCAPES)
+_NEEDS_ESCAPE_RE = re.compile("[" + re.escape("".join(_WRITE_ESCAPES)) + "]")
+
+
+def _escaped(value: str) -> str:
+    """A string's PO spelling (as translating with _ESCAPE_TABLE, faster on plain text)."""
+    if _NEEDS_ESCAPE_RE.search(value) is None:
+        return value
+    return value.translate(_ESCAPE_TABLE)
+
+
+@functools.cache
+def _narrow_plain() -> frozenset[str]:
+    """Every character below U+3000 that is one column wide and not a mark: text of these alone
+    takes the narrow paths (no width table, no mark rules)."""
+    return frozenset(chr(c) for c in range(0x20, 0x3000) if _width(chr(c)) == 1 and not _is_mark(chr(c)))
 _ESCAPE_PAIR_RE = re.compile(r"\\.", re.DOTALL)
 _SPACES_RE = re.compile(r" +")
 _NOT_ALNUM_RE = re.compile(r"[^\w ]|_")  # neither a letter, a digit nor a space
@@ -419,9 +464,60 @@ def _opportunities(portion: str, text: str) -> list[int]:
     return sorted(allowed - glued)
 
 
+@functools.lru_cache(maxsize=8192)
+def _not_alnum(char: str) -> bool:
+    return _NOT_ALNUM_RE.match(char) is not None
+
+
+def _narrow_break(text: str, index: int, glued: set[int]) -> bool:
+    """Whether index is one of _opportunities(portion, text), for narrow text without marks."""
+    char, before = text[index], text[index - 1]
+    if char == " " or index in glued:
+        return False
+    if before == " ":
+        back = index - 1
+        while back >= 0 and text[back] == " ":
+            back -= 1
+        return back >= 0 and _after_spaces(text, back, index)
+    if not (_not_alnum(char) or _not_alnum(before)):
+        return False
+    return _class(char) in _DIRECT_BREAKS.get(_class(before), "")
+
+
+def _narrow_line_breaks(portion: str, text: str, width: int, start_column: int) -> list[int]:
+    """_line_breaks over _opportunities, for narrow text without marks, looking only where a line ends.
+
+    A line from b holds every piece up to the last break opportunity that still fits, or up to
+    the first opportunity when none fits: so only the characters near each line's end are read.
+    """
+    glued = {m.start() + 1 for m in _ESCAPE_PAIR_RE.finditer(text)} if "\\" in text else set()
+    if portion.endswith("\n") and len(text) >= 2:
+        glued.add(len(text) - 2)
+    end = len(text)
+    breaks: list[int] = []
+    line_start, column = 0, start_column
+    while column + (end - line_start) > width:
+        found = -1
+        for index in range(min(line_start + width - column, end - 1), line_start, -1):
+            if _narrow_break(text, index, glued):
+                found = index
+                break
+        if found < 0:  # nothing fits: the line runs to the first opportunity after its start
+            found = next(
+                (i for i in range(max(line_start + width - column + 1, line_start + 1), end) if _narrow_break(text, i, glued)),
+                -1,
+            )
+            if found < 0:
+                break
+        breaks.append(found)
+        line_start, column = found, 0
+    return breaks
+
+
 def _widths(text: str) -> list[int] | None:
     """Column of each index (prefix sums of widths), or None when every character is one column."""
-    if all(_width(char) == 1 for char in set(text)):
+    chars = set(text)
+    if chars <= _narrow_plain() or all(_width(char) == 1 for char in chars):
         return None
     return list(itertools.accumulate((_width(char) for char in text), initial=0))
 
@@ -458,17 +554,24 @@ def _wrap(keyword: str, value: str, prefix: str = "") -> tuple[str, ...]:
     for number, portion in enumerate(portions):
         more = number + 1 < len(portions)
         start = (len(prefix) + len(keyword) + 2 - after_break) if first else 0
-        text = portion.translate(_ESCAPE_TABLE)
+        text = _escaped(portion)
         columns = _widths(text)
+        narrow = columns is None and (set(text) <= _narrow_plain() or not any(_special(char) for char in set(text)))
         if start + (len(text) if columns is None else columns[-1]) <= width:
             allowed: list[int] = []  # it fits: no break is taken wherever one is allowed
+            breaks: list[int] = []
+        elif narrow:
+            breaks = _narrow_line_breaks(portion, text, width, start)
         else:
             allowed = _opportunities(portion, text)
-        breaks = _line_breaks(text, allowed, columns, width, start)
+            breaks = _line_breaks(text, allowed, columns, width, start)
         if first and text and (more or start > width or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first = False
-            breaks = _line_breaks(text, allowed, columns, width, 0)
+            if narrow:
+                breaks = _narrow_line_breaks(portion, text, width, 0)
+            else:
+                breaks = _line_breaks(text, allowed, columns, width, 0)
         cuts = [0, *breaks, len(text)]
         for left, right in zip(cuts, cuts[1:]):
             head = f"{prefix}{keyword} " if first else prefix
