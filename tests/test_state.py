@@ -14,7 +14,7 @@ import pytest
 
 from sitebuild import copy_project
 from tlumach.cli import main
-from tlumach.pipeline import plan_update
+from tlumach.update import plan_update
 from tlumach.project import Project
 from tlumach.state import STATE_DIR, UpdateState
 
@@ -114,10 +114,11 @@ def test_no_change_update_reads_no_catalogue(tmp_path: Path, monkeypatch: pytest
     assert _update(root)[0] == 0
     project = Project(root)
     reads: list[Path] = []
-    import tlumach.pipeline as pipeline
+    import tlumach.update as pipeline
 
-    original = pipeline.load_catalog
-    monkeypatch.setattr(pipeline, "load_catalog", lambda path: reads.append(path) or original(path))
+    original_load, original_read = pipeline.load_catalog, pipeline._read
+    monkeypatch.setattr(pipeline, "load_catalog", lambda path: reads.append(path) or original_load(path))
+    monkeypatch.setattr(pipeline, "_read", lambda path: reads.append(path) or original_read(path))
     plan = plan_update(project, project.locale_codes(), now="2026-01-01 00:00+0000", state=UpdateState.load(root))
     assert reads == [] and plan.writes == () and plan.updates == ()
     assert len(plan.skipped) == len(project.locale_codes())  # one document in every locale

@@ -15,17 +15,8 @@ from tlumach.errors import TlumachError
 from tlumach.catalog import load_catalog, translations, write_if_changed
 from tlumach.checks import Severity
 from tlumach.render import render_markdown
-from tlumach.pipeline import (
-    StatsRow,
-    apply,
-    check_locales,
-    collect_stats,
-    plan_extract,
-    plan_init,
-    plan_update,
-    record_update,
-    update_findings,
-)
+from tlumach.pipeline import StatsRow, apply, check_locales, collect_stats, plan_extract, plan_init
+from tlumach.update import plan_update, record_update, update_findings
 from tlumach.state import UpdateState, code_fingerprint
 from tlumach.project import Project, timestamp
 
@@ -152,7 +143,7 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     locales = _locales(project, args.locales)
     state = UpdateState(project.root, code_fingerprint()) if args.full else UpdateState.load(project.root)
     try:
-        plan = plan_update(project, locales, now=timestamp(), progress=bar, state=state)
+        plan = plan_update(project, locales, now=timestamp(), progress=bar, state=state, stage=not args.check)
     finally:
         bar.close()
     if args.check:
@@ -160,12 +151,12 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
         for path in stale:
             print(f"{path}: stale; run: tlumach update", file=sys.stderr)
         return EXIT_FINDINGS if stale else EXIT_OK
-    written = set(apply(plan.writes))
+    written = set(plan.commit())
     for path in sorted(written):
         _say(args, out, f"wrote {path}")
     for item in plan.updates:
         u = item.update
-        if u.fuzzy or u.added or u.obsoleted or u.revived:
+        if u.changed:
             _say(
                 args,
                 out,
@@ -174,7 +165,7 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     # The catalogues are merged and written either way (nothing is lost); a locale with an
     # error-level finding cannot be published, so say which and exit 1.
     findings = update_findings(project, plan, locales, state)
-    record_update(state, project, plan, locales, findings)
+    record_update(state, project, plan)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     for finding in errors:
         print(f"error: {finding}", file=sys.stderr)

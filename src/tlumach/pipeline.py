@@ -6,7 +6,7 @@ import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,25 +14,21 @@ import polib
 
 from tlumach.catalog import (
     CatalogStats,
-    CatalogUpdate,
     build_template,
     catalog_key,
     derive_catalog,
     catalog_stats,
     load_catalog,
-    merge_template,
     new_catalog,
     same_messages,
     write_if_changed,
 )
 from tlumach.checks import Finding, Severity, Term, check_catalog
 from tlumach.errors import CatalogError, ConfigError
-from tlumach.extract import domain_for
-from tlumach.glossary import COMMENT_PREFIX, GLOSSARY_NAME, load_glossary, term_comments
+from tlumach.glossary import load_glossary
 from tlumach.pofile import generate_po
-from tlumach.project import Project, opted_out
+from tlumach.project import Project
 from tlumach.segment import Document
-from tlumach.state import UpdateState
 from tlumach.translit import DERIVED_LOCALES, transliterate
 
 
@@ -48,31 +44,6 @@ class FileWrite:
             return self.path.read_bytes() != self.content.encode("utf-8")
         except FileNotFoundError:
             return True
-
-
-@dataclass(frozen=True)
-class LocaleUpdate:
-    """What an update does to one catalogue."""
-
-    locale: str
-    domain: str
-    path: Path
-    update: CatalogUpdate
-
-
-@dataclass(frozen=True)
-class UpdatePlan:
-    writes: tuple[FileWrite, ...]
-    updates: tuple[LocaleUpdate, ...]
-    domains: tuple[str, ...] = ()
-    #: (locale, domain) pairs the state showed unchanged since the last update: left as they are.
-    skipped: frozenset[tuple[str, str]] = frozenset()
-    #: Files read as inputs (documents, glossaries), stamped when the update is recorded.
-    inputs: tuple[Path, ...] = ()
-    opted_out: tuple[Path, ...] = ()
-
-    def stale(self) -> list[Path]:
-        return [w.path for w in self.writes if w.is_stale()]
 
 
 def _existing_template(path: Path) -> polib.POFile | None:
@@ -119,169 +90,6 @@ def _template_writes(project: Project, pots: dict[str, polib.POFile]) -> list[Fi
 def plan_extract(project: Project, *, now: str) -> list[FileWrite]:
     pots = templates(project, project.documents(), now=now)
     return _template_writes(project, pots)
-
-
-Progress = Callable[[int, int], None]
-
-
-def plan_update(
-    project: Project,
-    locales: Iterable[str],
-    *,
-    now: str,
-    progress: Progress | None = None,
-    state: UpdateState | None = None,
-) -> UpdatePlan:
-    """Extract templates, merge them into every catalogue of the given locales and regenerate
-    derived locales (be@latin from be), all in memory.
-
-    With a recorded ``state``, a catalogue whose document, template, glossary and own file are
-    unchanged since the last update is skipped (the merge would give the same bytes).
-    """
-    state = state if state is not None else UpdateState(project.root, "")
-    requested = list(locales)
-    domains: list[str] = []
-    clean: set[str] = set()  # domains whose document and template are as the last update left them
-    dirty_documents: list[Document] = []
-    inputs: list[Path] = []
-    opted: list[Path] = []
-    for relative in project.document_paths():
-        path = project.docs_dir / relative
-        domain = domain_for(relative)
-        if state.unchanged(path):
-            if state.key(path) in state.opted_out:
-                opted.append(path)
-                continue
-            if state.unchanged(project.template_path(domain)):
-                domains.append(domain)
-                clean.add(domain)
-                continue
-        document = project.document(relative)
-        inputs.append(path)
-        if opted_out(document.text):
-            opted.append(path)
-            continue
-        domains.append(domain)
-        dirty_documents.append(document)
-    pots = templates(project, dirty_documents, now=now)
-    writes = _template_writes(project, pots)
-
-    def template(domain: str) -> polib.POFile:
-        if domain not in pots:
-            pots[domain] = load_catalog(project.template_path(domain))
-        return pots[domain]
-
-    merged_locales = [loc for loc in requested if loc not in DERIVED_LOCALES]
-    skipped: set[tuple[str, str]] = set()
-    todo: list[tuple[str, str]] = []
-    for locale in merged_locales:
-        glossary = project.locales_dir / locale / GLOSSARY_NAME
-        glossary_clean = state.unchanged(glossary)
-        inputs.append(glossary)
-        for domain in domains:
-            if domain in clean and glossary_clean and state.unchanged(project.catalog_path(locale, domain)):
-                skipped.add((locale, domain))
-            else:
-                todo.append((locale, domain))
-    updates: list[LocaleUpdate] = []
-    merged_by_key: dict[tuple[str, str], polib.POFile] = {}
-    glossaries: dict[str, list] = {}
-    for done, (locale, domain) in enumerate(todo, start=1):
-        if progress is not None:
-            progress(done, len(todo))
-        if locale not in glossaries:
-            glossaries[locale] = load_glossary(project.locales_dir, locale)
-        pot = template(domain)
-        path = project.catalog_path(locale, domain)
-        existing = load_catalog(path) if path.exists() else None
-        current = existing if existing is not None else _new_domain_catalog(project, locale, pot, now=now)
-        merged = merge_template(current, pot)
-        annotate_terms(merged.catalog, glossaries[locale])
-        merged_by_key[(locale, domain)] = merged.catalog
-        updates.append(LocaleUpdate(locale, domain, path, merged))
-        writes.append(_serialised(path, merged.catalog, existing))
-    present = set(project.locale_codes())
-    for derived, (origin, _name) in DERIVED_LOCALES.items():
-        if derived not in present or (derived not in requested and origin not in requested):
-            continue
-        for domain in domains:
-            target = project.catalog_path(derived, domain)
-            origin_path = project.catalog_path(origin, domain)
-            if (origin, domain) not in merged_by_key and state.unchanged(origin_path) and state.unchanged(target):
-                skipped.add((derived, domain))
-                continue
-            source = merged_by_key.get((origin, domain))
-            if source is None:
-                source = load_catalog(origin_path)
-            catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
-            writes.append(FileWrite(target, generate_po(catalog)))
-    return UpdatePlan(tuple(writes), tuple(updates), tuple(domains), frozenset(skipped), tuple(inputs), tuple(opted))
-
-
-def update_findings(
-    project: Project, plan: UpdatePlan, locales: Sequence[str], state: UpdateState | None = None
-) -> list[Finding]:
-    """Findings after an update has written its plan: catalogues it merged are checked, those it skipped
-    replay what the state recorded for them, in the same order as a full check."""
-    fresh = check_locales(project, locales, domains=plan.domains, skip=plan.skipped)
-    by_path: dict[str, list[Finding]] = {}
-    for finding in fresh:
-        by_path.setdefault(finding.path, []).append(finding)
-    findings: list[Finding] = []
-    for locale in locales:
-        for domain in plan.domains:
-            key = _shown(project, project.catalog_path(locale, domain))
-            if (locale, domain) in plan.skipped and state is not None:
-                findings.extend(state.findings.get(key, []))
-            else:
-                findings.extend(by_path.get(key, []))
-    return findings
-
-
-def record_update(
-    state: UpdateState, project: Project, plan: UpdatePlan, locales: Sequence[str], findings: Sequence[Finding]
-) -> None:
-    """Stamp what this update read and wrote, with the error findings of what it checked; save."""
-    for path in plan.inputs:
-        state.record(path)
-        state.opted_out.discard(state.key(path))
-    for path in plan.opted_out:
-        state.opted_out.add(state.key(path))
-    for write in plan.writes:
-        state.record(write.path, write.content.encode("utf-8"))
-    checked = [(loc, dom) for loc in locales for dom in plan.domains if (loc, dom) not in plan.skipped]
-    by_path: dict[str, list[Finding]] = {}
-    for finding in findings:
-        by_path.setdefault(finding.path, []).append(finding)
-    for locale, domain in checked:
-        path = project.catalog_path(locale, domain)
-        if path.exists():
-            state.record_findings(path, by_path.get(_shown(project, path), []))
-    state.save()
-
-
-def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
-    """A new document's catalogue for a language that exists: headers follow its other catalogues."""
-    siblings = sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po"))
-    metadata = load_catalog(siblings[0]).metadata if siblings else {}
-    catalog = new_catalog(
-        pot, locale, revision_date=now,
-        translator=metadata.get("Last-Translator", "unassigned"), team=metadata.get("Language-Team"),
-    )
-    for key in ("X-Review-Status",):
-        if key in metadata:
-            catalog.metadata[key] = metadata[key]
-    return catalog
-
-
-def annotate_terms(po: polib.POFile, terms: list) -> None:
-    """Add ``#. glossary: term = translation`` lines to the entries that contain a glossary term."""
-    for entry in po:
-        if entry.obsolete:
-            continue
-        lines = [line for line in entry.comment.split("\n") if line and not line.startswith(COMMENT_PREFIX)]
-        lines.extend(term_comments(entry.msgid, terms))
-        entry.comment = "\n".join(lines)
 
 
 def plan_init(project: Project, locale: str, *, now: str, translator: str, team: str | None) -> list[FileWrite]:

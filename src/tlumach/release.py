@@ -17,7 +17,8 @@ from pathlib import Path
 from tlumach.catalog import compile_catalog, load_catalog
 from tlumach.checks import Severity
 from tlumach.errors import PublishError
-from tlumach.pipeline import StatsRow, check_locales, collect_stats, plan_update
+from tlumach.pipeline import StatsRow, check_locales, collect_stats
+from tlumach.update import plan_update
 from tlumach.project import Project, timestamp
 
 

@@ -129,6 +129,15 @@ class UpdateState:
             return
         self.stamps[self.key(path)] = Stamp(stat.st_size, stat.st_mtime_ns, digest(data))
 
+    def record_digest(self, path: Path, content_digest: str) -> None:
+        """Stamp a file whose content digest is already known (what an update just wrote or compared)."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            self.stamps[self.key(path)] = Stamp(-1, 0, "")
+            return
+        self.stamps[self.key(path)] = Stamp(stat.st_size, stat.st_mtime_ns, content_digest)
+
     def record_findings(self, path: Path, findings: list[Finding]) -> None:
         self.findings[self.key(path)] = [f for f in findings if f.severity is Severity.ERROR]
 

@@ -1,0 +1,450 @@
+"""``tlumach update`` over a whole project: one job per document, run on every core.
+
+A job extracts its document (when it changed), merges the template into each locale's
+catalogue, regenerates derived locales and checks what it merged, in memory. When the update is
+to be written, each new file is first staged beside its target (a temporary file on the same
+file system); only when every job has succeeded are the staged files renamed into place, so a
+malformed catalogue anywhere leaves every file as it was. Memory stays bounded: a worker holds
+one document's catalogues at a time, the parent only names, digests and findings.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from tlumach.catalog import (
+    CatalogUpdate,
+    build_template,
+    derive_catalog,
+    load_catalog,
+    merge_template,
+    new_catalog,
+    same_messages,
+)
+from tlumach.checks import Finding, Severity, Term, check_catalog
+from tlumach.errors import CatalogError, TlumachError
+from tlumach.extract import domain_for
+from tlumach.glossary import COMMENT_PREFIX, GLOSSARY_NAME, load_glossary, term_comments
+from tlumach.pofile import generate_po
+from tlumach.project import Project, opted_out
+from tlumach.state import UpdateState, digest
+from tlumach.translit import DERIVED_LOCALES, transliterate
+
+Progress = Callable[[int, int], None]
+
+#: Below this many catalogues to merge, starting worker processes costs more than it saves.
+PARALLEL_MERGES = 40
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    """What a merge did to one catalogue's entries."""
+
+    kept: int = 0
+    fuzzy: int = 0
+    added: int = 0
+    revived: int = 0
+    obsoleted: int = 0
+
+    @classmethod
+    def of(cls, update: CatalogUpdate) -> MergeCounts:
+        return cls(update.kept, update.fuzzy, update.added, update.revived, update.obsoleted)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fuzzy or self.added or self.obsoleted or self.revived)
+
+
+@dataclass(frozen=True)
+class LocaleUpdate:
+    """What an update did to one catalogue."""
+
+    locale: str
+    domain: str
+    path: Path
+    update: MergeCounts
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file an update produced: whether it differs from the file on disk, and where it is staged."""
+
+    path: Path
+    digest: str
+    stale: bool
+    staged: Path | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every job shares (pickled once per job: small)."""
+
+    project: Project
+    requested: tuple[str, ...]
+    glossaries: dict[str, tuple[Term, ...]]
+    now: str
+    stage: bool
+
+
+@dataclass(frozen=True)
+class _Job:
+    domain: str
+    document: Path | None  # relative to docs/ when the document must be extracted again
+    merge: tuple[str, ...]  # locales whose catalogue is merged
+    derive: tuple[str, ...]  # derived locales regenerated
+
+
+@dataclass
+class _Outcome:
+    domain: str
+    outputs: list[Output] = field(default_factory=list)
+    updates: list[LocaleUpdate] = field(default_factory=list)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # by locale: error findings
+    error: TlumachError | None = None
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """Every file the update produced (staged when it is to be written) and what it found."""
+
+    outputs: tuple[Output, ...]
+    updates: tuple[LocaleUpdate, ...]
+    domains: tuple[str, ...] = ()
+    #: (locale, domain) pairs the state showed unchanged since the last update: left as they are.
+    skipped: frozenset[tuple[str, str]] = frozenset()
+    #: Files read as inputs (documents, glossaries), stamped when the update is recorded.
+    inputs: tuple[Path, ...] = ()
+    opted_out: tuple[Path, ...] = ()
+    #: Error findings of every catalogue merged, by (locale, domain).
+    findings: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
+
+    @property
+    def writes(self) -> tuple[Output, ...]:
+        return self.outputs
+
+    def stale(self) -> list[Path]:
+        return [o.path for o in self.outputs if o.stale]
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file into place; return the files written."""
+        written = []
+        for output in self.outputs:
+            if output.staged is not None:
+                try:
+                    os.replace(output.staged, output.path)
+                except OSError as exc:
+                    self.discard()
+                    raise CatalogError(f"cannot write: {exc.strerror}", path=output.path) from exc
+                written.append(output.path)
+        return written
+
+    def discard(self) -> None:
+        for output in self.outputs:
+            if output.staged is not None:
+                output.staged.unlink(missing_ok=True)
+
+
+def plan_update(
+    project: Project,
+    locales: Iterable[str],
+    *,
+    now: str,
+    progress: Progress | None = None,
+    state: UpdateState | None = None,
+    stage: bool = False,
+    workers: int | None = None,
+) -> UpdatePlan:
+    """Extract templates, merge them into every catalogue of the given locales, regenerate derived
+    locales (be@latin from be) and check what was merged; write nothing unless ``stage``, which
+    leaves the new files staged for ``commit()``.
+
+    With a recorded ``state``, a catalogue whose document, template, glossary and own file are
+    unchanged since the last update is skipped (the merge would give the same bytes).
+    """
+    state = state if state is not None else UpdateState(project.root, "")
+    requested = tuple(locales)
+    domains, dirty, inputs, opted = _scan_documents(project, state)
+    merged_locales = [loc for loc in requested if loc not in DERIVED_LOCALES]
+    present = set(project.locale_codes())
+    derived_locales = [
+        derived for derived, (origin, _name) in DERIVED_LOCALES.items()
+        if derived in present and (derived in requested or origin in requested)
+    ]
+    skipped: set[tuple[str, str]] = set()
+    jobs: list[_Job] = []
+    clean_glossary = {}
+    for locale in merged_locales:
+        glossary = project.locales_dir / locale / GLOSSARY_NAME
+        clean_glossary[locale] = state.unchanged(glossary)
+        inputs.append(glossary)
+    for domain in domains:
+        clean = domain not in dirty
+        merge = []
+        for locale in merged_locales:
+            if clean and clean_glossary[locale] and state.unchanged(project.catalog_path(locale, domain)):
+                skipped.add((locale, domain))
+            else:
+                merge.append(locale)
+        derive = []
+        for derived in derived_locales:
+            origin = DERIVED_LOCALES[derived][0]
+            if origin not in merge and state.unchanged(project.catalog_path(origin, domain)) and state.unchanged(
+                project.catalog_path(derived, domain)
+            ):
+                skipped.add((derived, domain))
+            else:
+                derive.append(derived)
+        if not clean or merge or derive:
+            jobs.append(_Job(domain, dirty.get(domain), tuple(merge), tuple(derive)))
+    glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in [*merged_locales, *derived_locales]}
+    context = _Context(project, requested, glossaries, now, stage)
+    outcomes = list(_run(context, jobs, progress, workers))
+    plan = UpdatePlan(
+        tuple(o for outcome in outcomes for o in outcome.outputs),
+        tuple(u for outcome in outcomes for u in outcome.updates),
+        tuple(domains),
+        frozenset(skipped),
+        tuple(inputs),
+        tuple(opted),
+        {(locale, outcome.domain): found for outcome in outcomes for locale, found in outcome.findings.items()},
+    )
+    failed = next((outcome.error for outcome in outcomes if outcome.error is not None), None)
+    if failed is not None:
+        plan.discard()
+        raise failed
+    return plan
+
+
+def _scan_documents(project: Project, state: UpdateState) -> tuple[list[str], dict[str, Path], list[Path], list[Path]]:
+    """Domains to update, the documents to extract again (by domain), inputs read, opted-out documents."""
+    domains: list[str] = []
+    dirty: dict[str, Path] = {}
+    inputs: list[Path] = []
+    opted: list[Path] = []
+    for relative in project.document_paths():
+        path = project.docs_dir / relative
+        domain = domain_for(relative)
+        if state.unchanged(path):
+            if state.key(path) in state.opted_out:
+                opted.append(path)
+                continue
+            if state.unchanged(project.template_path(domain)):
+                domains.append(domain)
+                continue
+        inputs.append(path)
+        if opted_out(path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")):
+            opted.append(path)
+            continue
+        domains.append(domain)
+        dirty[domain] = relative
+    return domains, dirty, inputs, opted
+
+
+def _run(context: _Context, jobs: Sequence[_Job], progress: Progress | None, workers: int | None) -> Iterator[_Outcome]:
+    """Outcomes in job order; on every core when there is enough to do."""
+    total = sum(len(job.merge) + len(job.derive) for job in jobs) or len(jobs)
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    done = 0
+    if count > 1 and total >= PARALLEL_MERGES and len(jobs) > 1:
+        # fork: the workers start at once and share what the parent has imported
+        pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
+        with pool:
+            results = pool.map(_update_domain, [context] * len(jobs), jobs, chunksize=max(1, min(8, len(jobs) // (count * 8))))
+            for job, outcome in zip(jobs, results):
+                done += len(job.merge) + len(job.derive)
+                if progress is not None:
+                    progress(done, total)
+                yield outcome
+        return
+    for job in jobs:
+        outcome = _update_domain(context, job)
+        done += len(job.merge) + len(job.derive)
+        if progress is not None:
+            progress(done, total)
+        yield outcome
+
+
+def _update_domain(context: _Context, job: _Job) -> _Outcome:
+    """One document: its template, every catalogue merged and checked, derived locales (in a worker)."""
+    outcome = _Outcome(job.domain)
+    project = context.project
+    try:
+        template = _template(context, job, outcome)
+        merged: dict[str, polib.POFile] = {}
+        for locale in job.merge:
+            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome)
+        for derived in job.derive:
+            origin = DERIVED_LOCALES[derived][0]
+            source = merged.get(origin) or load_catalog(project.catalog_path(origin, job.domain))
+            catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
+            path = project.catalog_path(derived, job.domain)
+            _emit(context, outcome, path, generate_po(catalog), _read(path))
+            _check(context, outcome, derived, path, catalog)
+    except TlumachError as exc:
+        outcome.error = exc
+        for output in outcome.outputs:
+            if output.staged is not None:
+                output.staged.unlink(missing_ok=True)
+        outcome.outputs.clear()
+    return outcome
+
+
+def _template(context: _Context, job: _Job, outcome: _Outcome) -> polib.POFile:
+    """The document's template: extracted again when it changed (keeping its date and bytes while
+    its messages are the same), else as on disk."""
+    project = context.project
+    path = project.template_path(job.domain)
+    if job.document is None:
+        return load_catalog(path)
+    data = _read(path)
+    old = _parsed(data, path)
+    pot = build_template(project.document(job.document), creation_date=context.now)
+    if old is not None and same_messages(old, pot):
+        pot = old
+    _emit(context, outcome, path, _serialised(pot, old, data), data)
+    return pot
+
+
+def _merge_locale(context: _Context, domain: str, locale: str, template: polib.POFile, outcome: _Outcome) -> polib.POFile:
+    project = context.project
+    path = project.catalog_path(locale, domain)
+    data = _read(path)
+    existing = _parsed(data, path)
+    current = existing if existing is not None else _new_domain_catalog(project, locale, template, now=context.now)
+    merged = merge_template(current, template)
+    annotate_terms(merged.catalog, context.glossaries[locale])
+    _emit(context, outcome, path, _serialised(merged.catalog, existing, data), data)
+    outcome.updates.append(LocaleUpdate(locale, domain, path, MergeCounts.of(merged)))
+    _check(context, outcome, locale, path, merged.catalog)
+    return merged.catalog
+
+
+def _check(context: _Context, outcome: _Outcome, locale: str, path: Path, catalog: polib.POFile) -> None:
+    """Error findings of a catalogue as written (lines from the serialised file)."""
+    if locale not in context.requested:
+        return
+    shown = path.relative_to(context.project.root).as_posix()
+    found = check_catalog(catalog, path=shown, locale=locale, glossary=context.glossaries.get(locale, ()), errors_only=True)
+    outcome.findings[locale] = found
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+
+
+def _parsed(data: bytes | None, path: Path) -> polib.POFile | None:
+    if data is None:
+        return None
+    from tlumach.pofile import parse_po
+
+    po = parse_po(data, path=path)
+    po.fpath = str(path)
+    return po
+
+
+def _serialised(catalog: polib.POFile, before: polib.POFile | None, data: bytes | None) -> str:
+    """The file's new content; an unchanged catalogue keeps its bytes (and its entries' lines)."""
+    from tlumach.catalog import catalog_key
+
+    if before is not None and data is not None and catalog is not before and catalog_key(before) == catalog_key(catalog):
+        for old, new in zip(before, catalog):
+            new.linenum = old.linenum
+        return data.decode("utf-8")
+    if catalog is before and data is not None:
+        return data.decode("utf-8")
+    return generate_po(catalog)
+
+
+def _emit(context: _Context, outcome: _Outcome, path: Path, content: str, on_disk: bytes | None) -> None:
+    """Record a produced file; stage it beside its target when it differs and the update writes."""
+    data = content.encode("utf-8")
+    stale = data != on_disk
+    staged = _stage(path, data) if stale and context.stage else None
+    outcome.outputs.append(Output(path, digest(data), stale, staged))
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """A temporary file with the new content in the target's directory (renamed over it on commit).
+
+    Like git and msgmerge, the thousands of files of a big update are not each fsync'ed: the rename
+    is atomic, so a reader sees the old file or the new one, never a part.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(temp, mode)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise CatalogError(f"cannot write: {exc.strerror}", path=path) from exc
+    return Path(temp)
+
+
+def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
+    """A new document's catalogue for a language that exists: headers follow its other catalogues."""
+    siblings = sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po"))
+    metadata = load_catalog(siblings[0]).metadata if siblings else {}
+    catalog = new_catalog(
+        pot, locale, revision_date=now,
+        translator=metadata.get("Last-Translator", "unassigned"), team=metadata.get("Language-Team"),
+    )
+    for key in ("X-Review-Status",):
+        if key in metadata:
+            catalog.metadata[key] = metadata[key]
+    return catalog
+
+
+def annotate_terms(po: polib.POFile, terms: Sequence[Term]) -> None:
+    """Add ``#. glossary: term = translation`` lines to the entries that contain a glossary term."""
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if not terms and COMMENT_PREFIX not in entry.comment:
+            continue
+        lines = [line for line in entry.comment.split("\n") if line and not line.startswith(COMMENT_PREFIX)]
+        lines.extend(term_comments(entry.msgid, terms))
+        entry.comment = "\n".join(lines)
+
+
+def update_findings(
+    project: Project, plan: UpdatePlan, locales: Sequence[str], state: UpdateState | None = None
+) -> list[Finding]:
+    """Error findings after an update: those of the catalogues it merged, and for those it skipped
+    what the state recorded, in the order of a full check (locale by locale, document by document)."""
+    findings: list[Finding] = []
+    for locale in locales:
+        for domain in plan.domains:
+            if (locale, domain) in plan.findings:
+                findings.extend(plan.findings[(locale, domain)])
+            elif (locale, domain) in plan.skipped and state is not None:
+                findings.extend(state.findings.get(state.key(project.catalog_path(locale, domain)), []))
+    return findings
+
+
+def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> None:
+    """Stamp what this update read and wrote, with the error findings of what it checked; save."""
+    for path in plan.inputs:
+        state.record(path)
+        state.opted_out.discard(state.key(path))
+    for path in plan.opted_out:
+        state.opted_out.add(state.key(path))
+    for output in plan.outputs:
+        state.record_digest(output.path, output.digest)
+    for (locale, domain), found in plan.findings.items():
+        state.record_findings(project.catalog_path(locale, domain), [f for f in found if f.severity is Severity.ERROR])
+    state.save()

@@ -1,0 +1,84 @@
+"""The update on every core: the same files and findings as one process, and nothing written on a bad file."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr
+from pathlib import Path
+
+import pytest
+
+from sitebuild import copy_project
+from tlumach.cli import main
+from tlumach.errors import CatalogError
+from tlumach.project import Project
+from tlumach.update import PARALLEL_MERGES, plan_update
+
+NOW = "2026-01-01 00:00+0000"
+
+
+def _many_documents(root: Path, count: int = 6) -> None:
+    """Copies of the statement, each with one paragraph edited, so every catalogue is merged again."""
+    source = (root / "docs" / "index.md").read_text(encoding="utf-8")
+    for number in range(count):
+        edited = source.replace("Viasna", f"Viasna ({number})", 1)
+        (root / "docs" / f"copy-{number}.md").write_text(edited, encoding="utf-8")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "locales").rglob("*")) if p.is_file()}
+
+
+def _run(root: Path, workers: int) -> tuple[dict[str, bytes], list[str]]:
+    project = Project(root)
+    locales = project.locale_codes()
+    plan = plan_update(project, locales, now=NOW, stage=True, workers=workers)
+    assert sum(len(locales) for _ in plan.domains) >= PARALLEL_MERGES  # big enough for the workers
+    plan.commit()
+    findings = [str(f) for key in sorted(plan.findings) for f in plan.findings[key]]
+    return _tree(root), findings
+
+
+def test_update_on_two_cores_writes_what_one_process_writes(tmp_path: Path) -> None:
+    one, two = copy_project(tmp_path / "one"), copy_project(tmp_path / "two")
+    for root in (one, two):
+        _many_documents(root)
+        # a new document reaches every locale; a check error is found the same way on both paths
+        path = root / "locales" / "ru" / "LC_MESSAGES" / "index.po"
+        path.write_text(path.read_text(encoding="utf-8").replace("Беляцк", "Бяляцк"), encoding="utf-8")
+    serial, parallel = _run(one, 1), _run(two, 2)
+    assert serial == parallel
+    assert any("glossary" in f for f in serial[1])  # the findings compared are not empty
+    assert len(serial[0]) > 60
+
+
+def test_a_malformed_catalogue_stops_a_parallel_update_with_nothing_written(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    _many_documents(root)
+    bad = root / "locales" / "uk" / "LC_MESSAGES" / "index.po"
+    lines = bad.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines, start=1) if i > 20 and text.startswith('msgstr "') and text.endswith('"'))
+    lines[line - 1] += " stray"  # text after the closing quote
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    before = _tree(root)
+    with pytest.raises(CatalogError) as info:
+        plan_update(Project(root), Project(root).locale_codes(), now=NOW, stage=True, workers=2)
+    assert str(info.value).startswith(f"{bad}:{line}: ")
+    assert _tree(root) == before  # no catalogue changed, no staged file left behind
+    err = io.StringIO()
+    with redirect_stderr(err):
+        assert main(["--root", str(root), "-q", "update"]) == 1
+    assert f"index.po:{line}:" in err.getvalue() and _tree(root) == before
+
+
+def test_update_check_stages_nothing_and_names_every_stale_file(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    _many_documents(root)
+    before = _tree(root)
+    err = io.StringIO()
+    with redirect_stderr(err):
+        assert main(["--root", str(root), "-q", "update", "--check"]) == 1
+    assert _tree(root) == before
+    stale = [line for line in err.getvalue().splitlines() if line.endswith("stale; run: tlumach update")]
+    locales = Project(root).locale_codes()
+    assert len(stale) == 6 * (len(locales) + 1)  # six new templates and their catalogues in every locale
