@@ -145,16 +145,26 @@ def test_without_javascript_every_language_is_a_plain_link(browser: object, host
 
 
 def test_search_on_a_belarusian_page_finds_belarusian_pages_only(browser: object, hosted: str) -> None:
+    from playwright.sync_api import TimeoutError as NoResultsYet
+
     requests: list[str] = []
     context = _visit(browser, requests, locale="en-GB")
     tab = context.new_page()
-    tab.goto(f"{hosted}be/")
-    tab.wait_for_load_state("networkidle")
-    # Typed key by key as a reader does: Material reads the query on keyup (a fill() sends none,
-    # and then only the focus event's delayed read may catch the value, or not).
-    tab.locator("input.md-search__input").press_sequentially("Бяляцкі")
     results = tab.locator(".md-search-result__item a")
-    results.first.wait_for()
+    # Material's search worker reports "ready" on a plain Subject: on localhost, with a tiny index,
+    # it can do so before the result list subscribes, and that page load never shows results
+    # (a race inside Material, not in what tlumach writes). A reader reloads; so does the test.
+    for _attempt in range(3):
+        requests.clear()
+        tab.goto(f"{hosted}be/")
+        tab.wait_for_load_state("networkidle")
+        # typed key by key as a reader does: Material reads the query on keyup
+        tab.locator("input.md-search__input").press_sequentially("Бяляцкі")
+        try:
+            results.first.wait_for(timeout=10_000)
+            break
+        except NoResultsYet:
+            continue
     hrefs = results.evaluate_all("links => links.map(a => a.href)")
     assert hrefs and all(href.startswith(f"{hosted}be/") for href in hrefs), hrefs
     index_requests = [url for url in requests if url.endswith("search_index.json")]

@@ -114,7 +114,7 @@ def test_no_change_update_reads_no_catalogue(tmp_path: Path, monkeypatch: pytest
     assert _update(root)[0] == 0
     project = Project(root)
     reads: list[Path] = []
-    import tlumach.update as pipeline
+    import tlumach.merging as pipeline
 
     original_load, original_read = pipeline.load_catalog, pipeline._read
     monkeypatch.setattr(pipeline, "load_catalog", lambda path: reads.append(path) or original_load(path))

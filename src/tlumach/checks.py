@@ -10,7 +10,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from urllib.parse import unquote
 
 import polib
@@ -18,35 +17,8 @@ from markdown_it import MarkdownIt
 
 from tlumach.catalog import plural_forms
 from tlumach.errors import ConfigError
+from tlumach.findings import Finding, Severity, Term
 from tlumach.inline import analyse_paragraph
-
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in one entry (or header) of one catalogue."""
-
-    path: str
-    line: int
-    severity: Severity
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity.value} {self.code}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Term:
-    """A glossary entry: a source term and the form the locale must use."""
-
-    source: str
-    target: str
-    note: str = ""
 
 
 @dataclass(frozen=True)

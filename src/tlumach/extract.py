@@ -298,11 +298,6 @@ def extract_segments(text: str, *, path: str) -> list[Segment]:
     return _assign_contexts(segments)
 
 
-def domain_for(relative: Path) -> str:
-    """``index.md`` -> ``index``; ``news/2025.md`` -> ``news/2025``."""
-    return relative.with_suffix("").as_posix()
-
-
 def read_document(path: Path, *, reference: str, domain: str) -> Document:
     """Read one source document and segment it; ``reference`` is the path written in ``#:`` lines."""
     try:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from tlumach.checks import Term
+from tlumach.findings import Term
 from tlumach.errors import ConfigError
 
 GLOSSARY_NAME = "glossary.csv"

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tlumach.errors import ConfigError
-from tlumach.extract import domain_for, read_document
 from tlumach.segment import Document
 
 _VARIANT_RE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:@[a-z]+)?$")
@@ -52,6 +51,8 @@ class Project:
         return [d for d in documents if not opted_out(d.text)]
 
     def document(self, relative: Path) -> Document:
+        from tlumach.extract import read_document  # markdown-it: only when a document is read
+
         return read_document(
             self.docs_dir / relative,
             reference=(Path(self.docs) / relative).as_posix(),
@@ -62,13 +63,18 @@ class Project:
         return self.locales_dir / f"{domain}.pot"
 
     def catalog_path(self, locale: str, domain: str) -> Path:
-        return self.locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+        return self.locales_dir.joinpath(locale, "LC_MESSAGES", f"{domain}.po")
 
     def locale_codes(self) -> list[str]:
         """Locales with a catalogue directory, sorted."""
         if not self.locales_dir.is_dir():
             return []
         return sorted(p.name for p in self.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+def domain_for(relative: Path) -> str:
+    """``index.md`` -> ``index``; ``news/2025.md`` -> ``news/2025``."""
+    return relative.with_suffix("").as_posix()
 
 
 _OPT_OUT_RE = re.compile(r"^translate:[ \t]*(false|no|off)[ \t]*$", re.MULTILINE)

@@ -30,8 +30,8 @@ from tlumach.checks import Severity, check_catalog
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
-from tlumach.extract import domain_for, extract_segments
-from tlumach.project import opted_out
+from tlumach.extract import extract_segments
+from tlumach.project import domain_for, opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
 from tlumach.state import UpdateState

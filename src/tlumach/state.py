@@ -22,10 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown_it
-import polib
-
-from tlumach.checks import Finding, Severity
+from tlumach.findings import Finding, Severity
 
 STATE_DIR = ".tlumach"
 STATE_NAME = "update-state.json"
@@ -43,9 +40,18 @@ def code_fingerprint() -> str:
     h = hashlib.blake2b(digest_size=16)
     for path in sorted(package.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    versions = (markdown_it.__version__, getattr(polib, "__version__", ""), sys.version_info[:2], STATE_VERSION)
+    versions = (_version("markdown-it-py"), _version("polib"), sys.version_info[:2], STATE_VERSION)
     h.update(repr(versions).encode())
     return h.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,9 @@ class UpdateState:
         return self.root / STATE_DIR / STATE_NAME
 
     def key(self, path: Path) -> str:
+        text, prefix = str(path), str(self.root).rstrip(os.sep) + os.sep
+        if text.startswith(prefix) and ".." not in text:  # the usual case, without pathlib's parsing
+            return text[len(prefix):].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
 
     # ------------------------------------------------------------ reading
@@ -98,16 +107,22 @@ class UpdateState:
 
     def unchanged(self, path: Path) -> bool:
         """Whether the file is as recorded (a missing file is unchanged only if it was missing)."""
-        recorded = self.stamps.get(self.key(path))
+        return self.unchanged_key(self.key(path))
+
+    def unchanged_key(self, key: str) -> bool:
+        """unchanged() for a project-relative path written with "/" (no Path objects: thousands a second)."""
+        recorded = self.stamps.get(key)
+        path = os.path.join(self.root, key)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             return recorded is not None and recorded.size < 0
         if recorded is None or stat.st_size != recorded.size or stat.st_mtime_ns != recorded.mtime_ns:
             return False
         if stat.st_mtime_ns >= self.recorded_ns - RACY_NS:
             try:
-                return digest(path.read_bytes()) == recorded.digest
+                with open(path, "rb") as handle:
+                    return digest(handle.read()) == recorded.digest
             except OSError:
                 return False
         return True

@@ -12,31 +12,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polib
-
-from tlumach.catalog import (
-    CatalogUpdate,
-    build_template,
-    derive_catalog,
-    load_catalog,
-    merge_template,
-    new_catalog,
-    same_messages,
-)
-from tlumach.checks import Finding, Severity, Term, check_catalog
 from tlumach.errors import CatalogError, TlumachError
-from tlumach.extract import domain_for
-from tlumach.glossary import COMMENT_PREFIX, GLOSSARY_NAME, load_glossary, term_comments
-from tlumach.pofile import generate_po
-from tlumach.project import Project, opted_out
-from tlumach.state import UpdateState, digest
-from tlumach.translit import DERIVED_LOCALES, transliterate
+from tlumach.findings import Finding, Severity, Term
+from tlumach.glossary import GLOSSARY_NAME, load_glossary
+from tlumach.project import Project, domain_for, opted_out
+from tlumach.state import UpdateState
+from tlumach.translit import DERIVED_LOCALES
+
+if TYPE_CHECKING:
+    from tlumach.catalog import CatalogUpdate
 
 Progress = Callable[[int, int], None]
 
@@ -84,7 +74,7 @@ class Output:
 
 
 @dataclass(frozen=True)
-class _Context:
+class Context:
     """What every job shares (pickled once per job: small)."""
 
     project: Project
@@ -95,7 +85,7 @@ class _Context:
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     domain: str
     document: Path | None  # relative to docs/ when the document must be extracted again
     merge: tuple[str, ...]  # locales whose catalogue is merged
@@ -103,7 +93,7 @@ class _Job:
 
 
 @dataclass
-class _Outcome:
+class Outcome:
     domain: str
     outputs: list[Output] = field(default_factory=list)
     updates: list[LocaleUpdate] = field(default_factory=list)
@@ -179,33 +169,34 @@ def plan_update(
         if derived in present and (derived in requested or origin in requested)
     ]
     skipped: set[tuple[str, str]] = set()
-    jobs: list[_Job] = []
+    jobs: list[Job] = []
     clean_glossary = {}
     for locale in merged_locales:
         glossary = project.locales_dir / locale / GLOSSARY_NAME
         clean_glossary[locale] = state.unchanged(glossary)
         inputs.append(glossary)
+    def unchanged(locale: str, domain: str) -> bool:  # a catalogue as recorded (string keys: no pathlib)
+        return state.unchanged_key(f"{project.locales}/{locale}/LC_MESSAGES/{domain}.po")
+
     for domain in domains:
         clean = domain not in dirty
         merge = []
         for locale in merged_locales:
-            if clean and clean_glossary[locale] and state.unchanged(project.catalog_path(locale, domain)):
+            if clean and clean_glossary[locale] and unchanged(locale, domain):
                 skipped.add((locale, domain))
             else:
                 merge.append(locale)
         derive = []
         for derived in derived_locales:
             origin = DERIVED_LOCALES[derived][0]
-            if origin not in merge and state.unchanged(project.catalog_path(origin, domain)) and state.unchanged(
-                project.catalog_path(derived, domain)
-            ):
+            if origin not in merge and unchanged(origin, domain) and unchanged(derived, domain):
                 skipped.add((derived, domain))
             else:
                 derive.append(derived)
         if not clean or merge or derive:
-            jobs.append(_Job(domain, dirty.get(domain), tuple(merge), tuple(derive)))
+            jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive)))
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in [*merged_locales, *derived_locales]}
-    context = _Context(project, requested, glossaries, now, stage)
+    context = Context(project, requested, glossaries, now, stage)
     outcomes = list(_run(context, jobs, progress, workers))
     plan = UpdatePlan(
         tuple(o for outcome in outcomes for o in outcome.outputs),
@@ -248,8 +239,12 @@ def _scan_documents(project: Project, state: UpdateState) -> tuple[list[str], di
     return domains, dirty, inputs, opted
 
 
-def _run(context: _Context, jobs: Sequence[_Job], progress: Progress | None, workers: int | None) -> Iterator[_Outcome]:
+def _run(context: Context, jobs: Sequence[Job], progress: Progress | None, workers: int | None) -> Iterator[Outcome]:
     """Outcomes in job order; on every core when there is enough to do."""
+    if not jobs:
+        return
+    from tlumach.merging import update_domain  # the catalogue machinery: only when there is work
+
     total = sum(len(job.merge) + len(job.derive) for job in jobs) or len(jobs)
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     done = 0
@@ -257,7 +252,7 @@ def _run(context: _Context, jobs: Sequence[_Job], progress: Progress | None, wor
         # fork: the workers start at once and share what the parent has imported
         pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
         with pool:
-            results = pool.map(_update_domain, [context] * len(jobs), jobs, chunksize=max(1, min(8, len(jobs) // (count * 8))))
+            results = pool.map(update_domain, [context] * len(jobs), jobs, chunksize=max(1, min(8, len(jobs) // (count * 8))))
             for job, outcome in zip(jobs, results):
                 done += len(job.merge) + len(job.derive)
                 if progress is not None:
@@ -265,160 +260,11 @@ def _run(context: _Context, jobs: Sequence[_Job], progress: Progress | None, wor
                 yield outcome
         return
     for job in jobs:
-        outcome = _update_domain(context, job)
+        outcome = update_domain(context, job)
         done += len(job.merge) + len(job.derive)
         if progress is not None:
             progress(done, total)
         yield outcome
-
-
-def _update_domain(context: _Context, job: _Job) -> _Outcome:
-    """One document: its template, every catalogue merged and checked, derived locales (in a worker)."""
-    outcome = _Outcome(job.domain)
-    project = context.project
-    try:
-        template = _template(context, job, outcome)
-        merged: dict[str, polib.POFile] = {}
-        for locale in job.merge:
-            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome)
-        for derived in job.derive:
-            origin = DERIVED_LOCALES[derived][0]
-            source = merged.get(origin) or load_catalog(project.catalog_path(origin, job.domain))
-            catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
-            path = project.catalog_path(derived, job.domain)
-            _emit(context, outcome, path, generate_po(catalog), _read(path))
-            _check(context, outcome, derived, path, catalog)
-    except TlumachError as exc:
-        outcome.error = exc
-        for output in outcome.outputs:
-            if output.staged is not None:
-                output.staged.unlink(missing_ok=True)
-        outcome.outputs.clear()
-    return outcome
-
-
-def _template(context: _Context, job: _Job, outcome: _Outcome) -> polib.POFile:
-    """The document's template: extracted again when it changed (keeping its date and bytes while
-    its messages are the same), else as on disk."""
-    project = context.project
-    path = project.template_path(job.domain)
-    if job.document is None:
-        return load_catalog(path)
-    data = _read(path)
-    old = _parsed(data, path)
-    pot = build_template(project.document(job.document), creation_date=context.now)
-    if old is not None and same_messages(old, pot):
-        pot = old
-    _emit(context, outcome, path, _serialised(pot, old, data), data)
-    return pot
-
-
-def _merge_locale(context: _Context, domain: str, locale: str, template: polib.POFile, outcome: _Outcome) -> polib.POFile:
-    project = context.project
-    path = project.catalog_path(locale, domain)
-    data = _read(path)
-    existing = _parsed(data, path)
-    current = existing if existing is not None else _new_domain_catalog(project, locale, template, now=context.now)
-    merged = merge_template(current, template)
-    annotate_terms(merged.catalog, context.glossaries[locale])
-    _emit(context, outcome, path, _serialised(merged.catalog, existing, data), data)
-    outcome.updates.append(LocaleUpdate(locale, domain, path, MergeCounts.of(merged)))
-    _check(context, outcome, locale, path, merged.catalog)
-    return merged.catalog
-
-
-def _check(context: _Context, outcome: _Outcome, locale: str, path: Path, catalog: polib.POFile) -> None:
-    """Error findings of a catalogue as written (lines from the serialised file)."""
-    if locale not in context.requested:
-        return
-    shown = path.relative_to(context.project.root).as_posix()
-    found = check_catalog(catalog, path=shown, locale=locale, glossary=context.glossaries.get(locale, ()), errors_only=True)
-    outcome.findings[locale] = found
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
-
-
-def _parsed(data: bytes | None, path: Path) -> polib.POFile | None:
-    if data is None:
-        return None
-    from tlumach.pofile import parse_po
-
-    po = parse_po(data, path=path)
-    po.fpath = str(path)
-    return po
-
-
-def _serialised(catalog: polib.POFile, before: polib.POFile | None, data: bytes | None) -> str:
-    """The file's new content; an unchanged catalogue keeps its bytes (and its entries' lines)."""
-    from tlumach.catalog import catalog_key
-
-    if before is not None and data is not None and catalog is not before and catalog_key(before) == catalog_key(catalog):
-        for old, new in zip(before, catalog):
-            new.linenum = old.linenum
-        return data.decode("utf-8")
-    if catalog is before and data is not None:
-        return data.decode("utf-8")
-    return generate_po(catalog)
-
-
-def _emit(context: _Context, outcome: _Outcome, path: Path, content: str, on_disk: bytes | None) -> None:
-    """Record a produced file; stage it beside its target when it differs and the update writes."""
-    data = content.encode("utf-8")
-    stale = data != on_disk
-    staged = _stage(path, data) if stale and context.stage else None
-    outcome.outputs.append(Output(path, digest(data), stale, staged))
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """A temporary file with the new content in the target's directory (renamed over it on commit).
-
-    Like git and msgmerge, the thousands of files of a big update are not each fsync'ed: the rename
-    is atomic, so a reader sees the old file or the new one, never a part.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        os.chmod(temp, mode)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise CatalogError(f"cannot write: {exc.strerror}", path=path) from exc
-    return Path(temp)
-
-
-def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
-    """A new document's catalogue for a language that exists: headers follow its other catalogues."""
-    siblings = sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po"))
-    metadata = load_catalog(siblings[0]).metadata if siblings else {}
-    catalog = new_catalog(
-        pot, locale, revision_date=now,
-        translator=metadata.get("Last-Translator", "unassigned"), team=metadata.get("Language-Team"),
-    )
-    for key in ("X-Review-Status",):
-        if key in metadata:
-            catalog.metadata[key] = metadata[key]
-    return catalog
-
-
-def annotate_terms(po: polib.POFile, terms: Sequence[Term]) -> None:
-    """Add ``#. glossary: term = translation`` lines to the entries that contain a glossary term."""
-    for entry in po:
-        if entry.obsolete:
-            continue
-        if not terms and COMMENT_PREFIX not in entry.comment:
-            continue
-        lines = [line for line in entry.comment.split("\n") if line and not line.startswith(COMMENT_PREFIX)]
-        lines.extend(term_comments(entry.msgid, terms))
-        entry.comment = "\n".join(lines)
 
 
 def update_findings(

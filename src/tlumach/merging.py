@@ -1,0 +1,175 @@
+"""One document's share of an update, run in a worker: its template, each locale's catalogue
+merged, annotated, serialised and checked, and its derived locales (see tlumach.update)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import polib
+
+from tlumach.catalog import (
+    build_template,
+    catalog_key,
+    derive_catalog,
+    load_catalog,
+    merge_template,
+    new_catalog,
+    same_messages,
+)
+from tlumach.checks import check_catalog
+from tlumach.errors import CatalogError, TlumachError
+from tlumach.findings import Term
+from tlumach.glossary import COMMENT_PREFIX, term_comments
+from tlumach.pofile import generate_po, parse_po
+from tlumach.project import Project
+from tlumach.state import digest
+from tlumach.translit import DERIVED_LOCALES, transliterate
+from tlumach.update import Context, Job, LocaleUpdate, MergeCounts, Outcome, Output
+
+
+def update_domain(context: Context, job: Job) -> Outcome:
+    """One document: its template, every catalogue merged and checked, derived locales (in a worker)."""
+    outcome = Outcome(job.domain)
+    project = context.project
+    try:
+        template = _template(context, job, outcome)
+        merged: dict[str, polib.POFile] = {}
+        for locale in job.merge:
+            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome)
+        for derived in job.derive:
+            origin = DERIVED_LOCALES[derived][0]
+            source = merged.get(origin) or load_catalog(project.catalog_path(origin, job.domain))
+            catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
+            path = project.catalog_path(derived, job.domain)
+            _emit(context, outcome, path, generate_po(catalog), _read(path))
+            _check(context, outcome, derived, path, catalog)
+    except TlumachError as exc:
+        outcome.error = exc
+        for output in outcome.outputs:
+            if output.staged is not None:
+                output.staged.unlink(missing_ok=True)
+        outcome.outputs.clear()
+    return outcome
+
+
+def _template(context: Context, job: Job, outcome: Outcome) -> polib.POFile:
+    """The document's template: extracted again when it changed (keeping its date and bytes while
+    its messages are the same), else as on disk."""
+    project = context.project
+    path = project.template_path(job.domain)
+    if job.document is None:
+        return load_catalog(path)
+    data = _read(path)
+    old = _parsed(data, path)
+    pot = build_template(project.document(job.document), creation_date=context.now)
+    if old is not None and same_messages(old, pot):
+        pot = old
+    _emit(context, outcome, path, _serialised(pot, old, data), data)
+    return pot
+
+
+def _merge_locale(context: Context, domain: str, locale: str, template: polib.POFile, outcome: Outcome) -> polib.POFile:
+    project = context.project
+    path = project.catalog_path(locale, domain)
+    data = _read(path)
+    existing = _parsed(data, path)
+    current = existing if existing is not None else _new_domain_catalog(project, locale, template, now=context.now)
+    merged = merge_template(current, template)
+    annotate_terms(merged.catalog, context.glossaries[locale])
+    _emit(context, outcome, path, _serialised(merged.catalog, existing, data), data)
+    outcome.updates.append(LocaleUpdate(locale, domain, path, MergeCounts.of(merged)))
+    _check(context, outcome, locale, path, merged.catalog)
+    return merged.catalog
+
+
+def _check(context: Context, outcome: Outcome, locale: str, path: Path, catalog: polib.POFile) -> None:
+    """Error findings of a catalogue as written (lines from the serialised file)."""
+    if locale not in context.requested:
+        return
+    shown = path.relative_to(context.project.root).as_posix()
+    found = check_catalog(catalog, path=shown, locale=locale, glossary=context.glossaries.get(locale, ()), errors_only=True)
+    outcome.findings[locale] = found
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+
+
+def _parsed(data: bytes | None, path: Path) -> polib.POFile | None:
+    if data is None:
+        return None
+    po = parse_po(data, path=path)
+    po.fpath = str(path)
+    return po
+
+
+def _serialised(catalog: polib.POFile, before: polib.POFile | None, data: bytes | None) -> str:
+    """The file's new content; an unchanged catalogue keeps its bytes (and its entries' lines)."""
+    if before is not None and data is not None and catalog is not before and catalog_key(before) == catalog_key(catalog):
+        for old, new in zip(before, catalog):
+            new.linenum = old.linenum
+        return data.decode("utf-8")
+    if catalog is before and data is not None:
+        return data.decode("utf-8")
+    return generate_po(catalog)
+
+
+def _emit(context: Context, outcome: Outcome, path: Path, content: str, on_disk: bytes | None) -> None:
+    """Record a produced file; stage it beside its target when it differs and the update writes."""
+    data = content.encode("utf-8")
+    stale = data != on_disk
+    staged = _stage(path, data) if stale and context.stage else None
+    outcome.outputs.append(Output(path, digest(data), stale, staged))
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """A temporary file with the new content in the target's directory (renamed over it on commit).
+
+    Like git and msgmerge, the thousands of files of a big update are not each fsync'ed: the rename
+    is atomic, so a reader sees the old file or the new one, never a part.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(temp, mode)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise CatalogError(f"cannot write: {exc.strerror}", path=path) from exc
+    return Path(temp)
+
+
+def _new_domain_catalog(project: Project, locale: str, pot: polib.POFile, *, now: str) -> polib.POFile:
+    """A new document's catalogue for a language that exists: headers follow its other catalogues."""
+    siblings = sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po"))
+    metadata = load_catalog(siblings[0]).metadata if siblings else {}
+    catalog = new_catalog(
+        pot, locale, revision_date=now,
+        translator=metadata.get("Last-Translator", "unassigned"), team=metadata.get("Language-Team"),
+    )
+    for key in ("X-Review-Status",):
+        if key in metadata:
+            catalog.metadata[key] = metadata[key]
+    return catalog
+
+
+def annotate_terms(po: polib.POFile, terms: Sequence[Term]) -> None:
+    """Add ``#. glossary: term = translation`` lines to the entries that contain a glossary term."""
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if not terms and COMMENT_PREFIX not in entry.comment:
+            continue
+        lines = [line for line in entry.comment.split("\n") if line and not line.startswith(COMMENT_PREFIX)]
+        lines.extend(term_comments(entry.msgid, terms))
+        entry.comment = "\n".join(lines)
