@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -170,23 +171,19 @@ def new_catalog(
 
 
 def _copy(entry: polib.POEntry, **changes: Any) -> polib.POEntry:
-    fields: dict[str, Any] = {
-        "msgid": entry.msgid,
-        "msgstr": entry.msgstr,
-        "msgctxt": entry.msgctxt,
-        "msgid_plural": entry.msgid_plural,
-        "msgstr_plural": dict(entry.msgstr_plural),
-        "comment": entry.comment,
-        "tcomment": entry.tcomment,
-        "occurrences": list(entry.occurrences),
-        "flags": list(entry.flags),
-        "previous_msgctxt": entry.previous_msgctxt,
-        "previous_msgid": entry.previous_msgid,
-        "previous_msgid_plural": entry.previous_msgid_plural,
-        "obsolete": entry.obsolete,
-    }
+    """A new entry with the same fields (lists and dicts copied), some changed; no line number.
+
+    Built attribute by attribute: POEntry's keyword constructor costs more than the merge itself.
+    """
+    copy = polib.POEntry.__new__(polib.POEntry)
+    fields = copy.__dict__
+    fields.update(entry.__dict__)
+    fields["msgstr_plural"] = dict(entry.msgstr_plural)
+    fields["occurrences"] = list(entry.occurrences)
+    fields["flags"] = list(entry.flags)
+    fields["linenum"] = None
     fields.update(changes)
-    return polib.POEntry(**fields)
+    return copy
 
 
 def derive_catalog(source: polib.POFile, locale: str, convert: Callable[[str], str], *, origin: str) -> polib.POFile:
@@ -214,11 +211,35 @@ def derive_catalog(source: polib.POFile, locale: str, convert: Callable[[str], s
 # ---------------------------------------------------------------- merging
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(text)
+@functools.lru_cache(maxsize=2048)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN_RE.findall(text))
 
 
-def _similarity(a: list[str], b: list[str]) -> float:
+@functools.lru_cache(maxsize=2048)
+def _counts(text: str) -> Counter[str]:
+    return Counter(_tokens(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _bound(new: str, old: str) -> float:
+    """An upper bound of _similarity (lengths, then shared tokens): cheap, the same in every locale."""
+    tokens, other = _tokens(new), _tokens(old)
+    total = len(tokens) + len(other)
+    if not total:
+        return 0.0
+    bound = 2.0 * min(len(tokens), len(other)) / total
+    if bound < FUZZY_THRESHOLD:
+        return bound
+    return 2.0 * sum((_counts(new) & _counts(old)).values()) / total
+
+
+@functools.lru_cache(maxsize=1024)
+def _score(new: str, old: str) -> float:
+    return _similarity(_tokens(new), _tokens(old))
+
+
+def _similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """difflib's ratio over word tokens, with the common head and tail taken first.
 
     An edit to a long paragraph leaves most of it as a shared prefix and suffix, so the
@@ -241,32 +262,27 @@ def _similarity(a: list[str], b: list[str]) -> float:
 
 
 class _Matcher:
-    """Finds the most similar old msgid for a new one, cheaply ruling out most candidates."""
+    """Finds the most similar old msgid for a new one (as msgmerge does, threshold FUZZY_THRESHOLD)."""
 
     def __init__(self, candidates: list[polib.POEntry]) -> None:
         self.candidates = candidates
-        self.tokens: list[list[str]] = []
-        self.counts: list[Counter[str]] = []
 
     def best(self, msgid: str) -> polib.POEntry | None:
-        if len(self.tokens) < len(self.candidates):  # tokenised on first use: most merges need no matching
-            self.tokens = [_tokens(c.msgid) for c in self.candidates]
-            self.counts = [Counter(t) for t in self.tokens]
-        tokens = _tokens(msgid)
-        counts = Counter(tokens)
-        best_score, best_entry = FUZZY_THRESHOLD, None
-        for index, entry in enumerate(self.candidates):
-            other = self.tokens[index]
-            total = len(tokens) + len(other)
-            if not total or 2.0 * min(len(tokens), len(other)) / total < best_score:
-                continue
-            overlap = sum((counts & self.counts[index]).values())
-            if 2.0 * overlap / total < best_score:
-                continue
-            score = _similarity(tokens, other)
-            if score > best_score or (score == best_score and best_entry is None):
-                best_score, best_entry = score, entry
-        return best_entry
+        """The first candidate of the highest similarity at or above the threshold.
+
+        Candidates are scored in the order of their upper bound, so the costly comparison stops as
+        soon as no remaining candidate could beat (or tie, from earlier in the file) the best one.
+        """
+        bounds = [(_bound(msgid, entry.msgid), index) for index, entry in enumerate(self.candidates)]
+        bounds.sort(key=lambda pair: (-pair[0], pair[1]))
+        best_score, best_index = FUZZY_THRESHOLD, -1
+        for bound, index in bounds:
+            if bound < best_score:
+                break
+            score = _score(msgid, self.candidates[index].msgid)
+            if score > best_score or (score == best_score and (best_index < 0 or index < best_index)):
+                best_score, best_index = score, index
+        return self.candidates[best_index] if best_index >= 0 else None
 
 
 def _translated(entry: polib.POEntry) -> bool:

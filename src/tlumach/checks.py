@@ -72,7 +72,7 @@ _MARKUP_CHARS_RE = re.compile(r"[*_`\[\]<>!\\{}|&~]|^[ \t]*(?:[-+=>#]|\d{1,9}[.)
 _PLAIN_PARAGRAPH: tuple[tuple[str, ...], Counter[str], tuple[str, ...]] = (("paragraph_open",), Counter(), ())
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _markdown(text: str) -> _Markdown:
     """Parse once; a msgid is shared by every locale, so its analysis is cached."""
     if text.strip() and _MARKUP_CHARS_RE.search(text) is None:
@@ -107,7 +107,7 @@ def _differ(a: Counter[str], b: Counter[str]) -> bool:
 # The helpers below are pure and cached: a msgid is checked once per locale, with the same result.
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _normalised(text: str) -> str:
     """Text as a browser would decode a URL in it: entities and percent-escapes undone, no spaces."""
     decoded = text
@@ -127,7 +127,7 @@ def _dangerous_schemes(text: str) -> set[str]:
 _GROUP_SEPARATOR_RE = re.compile(r"[ \u00a0\u202f\u2009,.'’](?=\d{3}(?!\d))")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _numbers(text: str) -> Counter[str]:
     values: Counter[str] = Counter()
     for match in _NUMBER_RE.findall(text):
@@ -135,29 +135,29 @@ def _numbers(text: str) -> Counter[str]:
     return values
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _code_spans(text: str) -> Counter[str]:
     if "`" not in text:
         return _NO_COUNTS
     return Counter(match.group(2) for match in re.finditer(r"(`+)(.+?)\1", text))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _references(text: str) -> Counter[str]:
     return Counter(re.findall(r"\]\[([^\]]*)\]", text)) if "][" in text else _NO_COUNTS
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _html_tags(text: str) -> Counter[str]:
     return Counter(t.lower() for t in _HTML_TAG_RE.findall(text)) if "<" in text else _NO_COUNTS
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _attribute_lists(text: str) -> int:
     return len(_ATTR_LIST_RE.findall(text)) if "{" in text else 0
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def _terms_in(msgid: str, glossary: tuple[Term, ...]) -> tuple[Term, ...]:
     """The glossary terms a source text contains."""
     lowered = msgid.lower()

@@ -18,7 +18,9 @@ from tlumach.segment import Document, Role, Segment, Span
 #: Front-matter keys whose values are prose to translate.
 FRONT_MATTER_FIELDS: tuple[str, ...] = ("title", "description", "label")
 
-_PARSER = MarkdownIt("commonmark").enable("table")
+# Blocks are all extraction needs: inline markup stays in the message as written, so the inline
+# pass (two thirds of the parse) is off.
+_PARSER = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 _FIELD_RE = re.compile(r"([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
 _ATX_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
 _ATTR_LIST_RE = re.compile(r"[ \t]*\{[^{}\n]*\}$")

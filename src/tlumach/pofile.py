@@ -76,6 +76,7 @@ class _Pending:
     strings: dict[str, list[str]] = field(default_factory=dict)
     last: str = ""
     last_previous: str = ""
+    has_msgstr: bool = False
 
     @property
     def empty(self) -> bool:
@@ -280,6 +281,32 @@ def parse_header(msgstr: str) -> dict[str, str]:
     return metadata
 
 
+_PLAIN_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
+
+
+def _keyword(
+    pending: _Pending, pofile: polib.POFile, seen: dict[tuple[bool, str | None, str], int],
+    keyword: str, value: str, *, path: Path, number: int,
+) -> _Pending:
+    """A keyword line read: a msgctxt or msgid after a msgstr starts the next entry."""
+    if keyword in ("msgctxt", "msgid") and pending.has_msgstr:
+        _finish(pending, pofile, seen, path=path)
+        pending = _Pending(obsolete=pending.obsolete)
+    if keyword in pending.strings:
+        raise CatalogError(f"{keyword} appears twice in one entry", path=path, line=number)
+    if keyword == "msgid" and pending.line == 0 or keyword == "msgctxt":
+        pending.line = number
+    if keyword.startswith("msgstr"):
+        if "msgid" not in pending.strings:
+            raise CatalogError(f"{keyword} without a msgid before it", path=path, line=number)
+        pending.has_msgstr = True
+    pending.strings[keyword] = [value]
+    pending.last = keyword
+    if not pending.line:
+        pending.line = number
+    return pending
+
+
 def parse_po(data: bytes, *, path: Path) -> polib.POFile:
     """Parse PO bytes strictly; raise CatalogError naming path:line on the first defect."""
     text = _decode(data, path)
@@ -292,11 +319,22 @@ def parse_po(data: bytes, *, path: Path) -> polib.POFile:
     if "\r" in text:
         lines = [raw.rstrip("\r") for raw in lines]
     for number, line in enumerate(lines, start=1):
-        if line[:1] == '"' and line[-1:] == '"' and pending.last and not pending.obsolete:
+        first = line[:1]
+        if first == '"' and line[-1:] == '"' and pending.last and not pending.obsolete:
             body = line[1:-1]  # the usual continuation line: plain text, no escapes
             if len(line) > 1 and "\\" not in body and '"' not in body:
                 pending.strings[pending.last].append(body)
                 continue
+        elif first == "m" and not pending.obsolete:
+            keyword, _, rest = line.partition(" ")  # the usual keyword line: msgid "plain text"
+            if keyword in _PLAIN_KEYWORDS and len(rest) > 1 and rest[0] == '"' and rest[-1] == '"':
+                body = rest[1:-1]
+                if "\\" not in body and '"' not in body:
+                    pending = _keyword(pending, pofile, seen, keyword, body, path=path, number=number)
+                    continue
+        elif first == "#" and line[1:2] in ".:, " and not pending.strings and not line[-1].isspace():
+            _comment_line(pending, line, path=path, number=number)  # the usual comment line
+            continue
         stripped = line.strip()
         if not stripped:
             _finish(pending, pofile, seen, path=path)
@@ -328,21 +366,8 @@ def parse_po(data: bytes, *, path: Path) -> polib.POFile:
         if match is None or match.group(3) is None:
             word = stripped.split()[0][:20]
             raise CatalogError(f"unknown keyword {word!r}; expected msgctxt, msgid, msgid_plural or msgstr", path=path, line=number)
-        keyword = match.group(1)
-        if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in pending.strings):
-            _finish(pending, pofile, seen, path=path)
-            pending = _Pending(obsolete=obsolete)
-        if keyword in pending.strings:
-            raise CatalogError(f"{keyword} appears twice in one entry", path=path, line=number)
-        if keyword == "msgid" and pending.line == 0 or keyword == "msgctxt":
-            pending.line = number
-        if keyword.startswith("msgstr") and "msgid" not in pending.strings:
-            raise CatalogError(f"{keyword} without a msgid before it", path=path, line=number)
         value = _string(match.group(3), path=path, line=number, column=column + match.start(3))
-        pending.strings[keyword] = [value]
-        pending.last = keyword
-        if not pending.line:
-            pending.line = number
+        pending = _keyword(pending, pofile, seen, match.group(1), value, path=path, number=number)
     _finish(pending, pofile, seen, path=path)
     return pofile
 
@@ -540,11 +565,12 @@ def _line_breaks(text: str, allowed: list[int], columns: list[int] | None, width
     return breaks
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=2048)
 def _wrap(keyword: str, value: str, prefix: str = "") -> tuple[str, ...]:
     """Lines for ``keyword "value"``, wrapped the way GNU msgcat does at width 79.
 
-    Cached: a msgid is written into the template and every locale's catalogue alike.
+    Cached: a msgid is written into the template and every locale's catalogue alike (one document's
+    worth of texts is enough: a worker updates one document in every locale before the next).
     """
     portions = re.findall(r"[^\n]*\n|[^\n]+", value) or [""]
     after_break = len(prefix) + 1
