@@ -165,7 +165,7 @@ def test_site_build_reuses_the_findings_the_update_recorded(tmp_path: Path, monk
     plugin = site.TlumachPlugin()
     plugin.load_config({})
     shutil.move(root / STATE_DIR, tmp_path / "kept-state")
-    state = plugin._load_locale("be", root / "locales")
+    state = plugin._load_locale("be", root / "locales", render=True)
     assert state is not None and state.errors and all("index.po" in e for e in state.errors)
     expected = state.errors
 
@@ -176,11 +176,27 @@ def test_site_build_reuses_the_findings_the_update_recorded(tmp_path: Path, monk
         raise AssertionError("checked again although the update recorded its findings")
 
     monkeypatch.setattr(site, "check_catalog", not_again)
-    replayed = plugin._load_locale("be", root / "locales")
+    replayed = plugin._load_locale("be", root / "locales", render=True)
     assert replayed is not None and replayed.errors == expected
 
     path = root / PO_BE
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # changed since the update
     plugin.state = None
     with pytest.raises(AssertionError, match="checked again"):
-        plugin._load_locale("be", root / "locales")
+        plugin._load_locale("be", root / "locales", render=True)
+
+
+def test_site_share_reads_no_catalogue_of_a_locale_it_does_not_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tlumach.site as site
+
+    root = copy_project(tmp_path)
+    assert _update(root)[0] == 0
+    plugin = site.TlumachPlugin()
+    plugin.load_config({})
+    rendered = plugin._load_locale("ru", root / "locales", render=True)
+    monkeypatch.setattr(site, "load_catalog", lambda path: (_ for _ in ()).throw(AssertionError(f"read {path}")))
+    counted = plugin._load_locale("ru", root / "locales", render=False)
+    assert rendered is not None and counted is not None
+    assert (counted.percent, counted.counts, counted.errors, counted.machine_assisted) == (
+        rendered.percent, rendered.counts, rendered.errors, rendered.machine_assisted)
+    assert counted.translations == {} and not counted.built

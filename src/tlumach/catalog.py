@@ -19,6 +19,7 @@ from babel.messages.plurals import get_plural
 
 from tlumach import __version__
 from tlumach.errors import CatalogError, ConfigError
+from tlumach.findings import Summary
 from tlumach.pofile import generate_po, parse_po
 from tlumach.segment import Document
 
@@ -414,6 +415,13 @@ def catalog_stats(po: polib.POFile) -> CatalogStats:
         else:
             untranslated += 1
     return CatalogStats(translated, fuzzy, untranslated, obsolete, words, translated_words)
+
+
+def summarise(po: polib.POFile) -> Summary:
+    """The counts and review status the site build needs of a catalogue it does not render."""
+    stats = catalog_stats(po)
+    machine = po.metadata.get("X-Review-Status", "") == "machine-assisted"
+    return Summary(stats.translated, stats.fuzzy, stats.total, machine)
 
 
 def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:

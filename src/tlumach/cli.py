@@ -74,6 +74,23 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", type=Path, default=None, help="output file (default: standard output)")
     render.add_argument("--mark-untranslated", action="store_true", help="flag untranslated blocks as the preview does")
 
+    build = sub.add_parser("build", help="build the multilingual site (on every core for a big site)")
+    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration")
+    build.add_argument("-d", "--site-dir", type=Path, default=Path("site"), help="output directory (default: site)")
+    build.add_argument("--site-url", default=None, help="public address of the site (default: $TLUMACH_SITE_URL)")
+    build.add_argument("--offline", action="store_true", help="the edition read from the file system (file://)")
+    build.add_argument(
+        "--jobs", type=int, default=None,
+        help="processes, each rendering a share of the locales (default: every core when there are four locales or more)",
+    )
+    build.add_argument(
+        "--locales", default=None,
+        help="render only these locales (comma-separated) and the source language: one share, for tlumach merge-sites",
+    )
+    merge = sub.add_parser("merge-sites", help="put shares built with --locales together into one site")
+    merge.add_argument("out", type=Path, help="the merged site")
+    merge.add_argument("shares", type=Path, nargs="+", help="share directories (the first one's source-language pages are used)")
+
     release = sub.add_parser("release", help="checks, site, offline edition, .mo, stats, notes, SHA256SUMS, zip")
     release.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
     release.add_argument("--site-url", default=None, help="public address of the site (default: $TLUMACH_SITE_URL)")
@@ -251,6 +268,34 @@ def _cmd_render(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_build(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    from tlumach.parallel import build_in_shares
+    from tlumach.site import build_site
+
+    site_url = args.site_url or os.environ.get("TLUMACH_SITE_URL") or DEFAULT_SITE_URL
+    config = args.config if args.config.is_absolute() else project.root / args.config
+    site_dir = args.site_dir if args.site_dir.is_absolute() else project.root / args.site_dir
+    if args.locales is not None:
+        share = [loc.strip() for loc in args.locales.split(",") if loc.strip()]
+        if not share:
+            raise TlumachError("--locales needs at least one locale, e.g. --locales be,ru")
+        result = build_site(config, site_dir, site_url=site_url, offline=args.offline, build_locales=share)
+    else:
+        result = build_in_shares(project, config, site_dir, site_url=site_url, offline=args.offline, jobs=args.jobs)
+    _say(args, out, f"built {site_dir}: {', '.join(sorted(result.published)) or 'source language only'}")
+    for locale, reason in sorted(result.held_back.items()):
+        _say(args, out, f"held back: {locale}: {reason}")
+    return EXIT_OK
+
+
+def _cmd_merge_sites(args: argparse.Namespace, project: Project, out: TextIO) -> int:
+    from tlumach.siteoutput import merge_shares
+
+    merged = merge_shares(list(args.shares), args.out)
+    _say(args, out, f"merged {len(args.shares)} share(s) into {args.out}: {', '.join(merged)}")
+    return EXIT_OK
+
+
 def _cmd_release(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     from tlumach.release import make_release
 
@@ -267,7 +312,7 @@ def _cmd_release(args: argparse.Namespace, project: Project, out: TextIO) -> int
     return EXIT_OK
 
 
-_COMMANDS = {"extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check, "release": _cmd_release, "render": _cmd_render}
+_COMMANDS = {"build": _cmd_build, "merge-sites": _cmd_merge_sites, "extract": _cmd_extract, "init": _cmd_init, "update": _cmd_update, "stats": _cmd_stats, "check": _cmd_check, "release": _cmd_release, "render": _cmd_render}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

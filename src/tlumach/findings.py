@@ -1,4 +1,5 @@
-"""What the checks report (frozen data, no dependencies): a Finding, its Severity, and glossary Terms."""
+"""What the checks and statistics report (frozen data, no dependencies): a Finding, its Severity,
+glossary Terms, and a catalogue's Summary."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ class Term:
     source: str
     target: str
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the site build needs of a catalogue it does not render: its counts and review status."""
+
+    translated: int
+    fuzzy: int
+    total: int
+    machine_assisted: bool

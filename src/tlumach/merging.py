@@ -11,6 +11,7 @@ from pathlib import Path
 import polib
 
 from tlumach.catalog import (
+    summarise,
     build_template,
     catalog_key,
     derive_catalog,
@@ -21,7 +22,7 @@ from tlumach.catalog import (
 )
 from tlumach.checks import check_catalog
 from tlumach.errors import CatalogError, TlumachError
-from tlumach.findings import Term
+from tlumach.findings import Finding, Summary, Term
 from tlumach.glossary import COMMENT_PREFIX, term_comments
 from tlumach.pofile import generate_po, parse_po
 from tlumach.project import Project
@@ -92,6 +93,7 @@ def _check(context: Context, outcome: Outcome, locale: str, path: Path, catalog:
     shown = path.relative_to(context.project.root).as_posix()
     found = check_catalog(catalog, path=shown, locale=locale, glossary=context.glossaries.get(locale, ()), errors_only=True)
     outcome.findings[locale] = found
+    outcome.summaries[locale] = summarise(catalog)
 
 
 def _read(path: Path) -> bytes | None:
@@ -173,3 +175,16 @@ def annotate_terms(po: polib.POFile, terms: Sequence[Term]) -> None:
         lines = [line for line in entry.comment.split("\n") if line and not line.startswith(COMMENT_PREFIX)]
         lines.extend(term_comments(entry.msgid, terms))
         entry.comment = "\n".join(lines)
+
+
+
+def check_file(project: Project, locale: str, path: Path, glossary: Sequence[Term]) -> tuple[str, list[Finding], Summary] | None:
+    """A catalogue's digest, error findings and summary, as the site build computes them (None: malformed)."""
+    data = path.read_bytes()
+    try:
+        catalog = parse_po(data, path=path)
+    except CatalogError:
+        return None  # the build names it; nothing to record
+    shown = path.relative_to(project.root).as_posix()
+    found = check_catalog(catalog, path=shown, locale=locale, glossary=glossary, errors_only=True)
+    return digest(data), found, summarise(catalog)

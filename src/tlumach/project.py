@@ -72,6 +72,13 @@ class Project:
         return sorted(p.name for p in self.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 
+def catalog_locale(site_locale: str) -> str:
+    """The catalogue directory of a site locale: ``be-Latn`` -> ``be@latin``, ``pt-BR`` -> ``pt_BR``."""
+    if site_locale.endswith("-Latn"):
+        return site_locale[: -len("-Latn")] + "@latin"
+    return site_locale.replace("-", "_")
+
+
 def domain_for(relative: Path) -> str:
     """``index.md`` -> ``index``; ``news/2025.md`` -> ``news/2025``."""
     return relative.with_suffix("").as_posix()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import html
-import io
-import json
 import os
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from mkdocs.config import config_options as c
@@ -25,17 +24,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from tlumach import ui
-from tlumach.catalog import babel_locale, catalog_stats, load_catalog, translations
-from tlumach.checks import Severity, check_catalog
+from tlumach.catalog import babel_locale, load_catalog, summarise, translations
+from tlumach.checks import check_catalog
+from tlumach.findings import Term
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
 from tlumach.extract import extract_segments
-from tlumach.project import domain_for, opted_out
+from tlumach.project import catalog_locale, domain_for, opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
 from tlumach.state import UpdateState
 from tlumach.segment import Document, Role, Segment
+from tlumach.siteoutput import PageRecord, split_search_index, write_share, write_sitemaps
 from tlumach.translit import DERIVED_LOCALES, transliterate
 
 log = get_plugin_logger(__name__)
@@ -48,13 +49,6 @@ _ROOT_LINK_RE = re.compile(r'((?:href|src)=")(/[^"]*)(")')
 PROGRESS_PAGE = "translation-progress.md"
 
 
-def catalog_locale(site_locale: str) -> str:
-    """The catalogue directory of a site locale: ``be-Latn`` -> ``be@latin``, ``pt-BR`` -> ``pt_BR``."""
-    if site_locale.endswith("-Latn"):
-        return site_locale[: -len("-Latn")] + "@latin"
-    return site_locale.replace("-", "_")
-
-
 class TlumachConfig(Config):
     locales_dir = c.Type(str, default="locales")
     threshold = c.Type(int, default=100)
@@ -65,6 +59,9 @@ class TlumachConfig(Config):
     # babel locale for dates on source-language pages (Amnesty writes "14 July 2025")
     source_date_locale = c.Type(str, default="en_GB")
     progress_page = c.Type(bool, default=True)
+    # Build only these locales (comma-separated; empty: all), keeping every published one in the
+    # language switcher and hreflang links: one share of a parallel or multi-runner build.
+    build_locales = c.Type(str, default="")
 
 
 @dataclass
@@ -77,13 +74,7 @@ class LocaleState:
     machine_assisted: bool
     errors: list[str] = field(default_factory=list)
     counts: tuple[int, int, int] = (0, 0, 0)
-
-
-@dataclass
-class PageRecord:
-    url: str
-    locale: str
-    alternates: dict[str, str] = field(default_factory=dict)
+    built: bool = True  # rendered in this build (else another share of the build renders it)
 
 
 class TlumachPlugin(BasePlugin[TlumachConfig]):
@@ -100,6 +91,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.names: dict[str, str] = {}
         self.not_found: dict[str, bytes] = {}
         self.state: UpdateState | None = None
+        self.languages: list[Any] = []  # mkdocs-static-i18n's language configs: source + published
+        self.translated: set[str] = set()  # source pages every published locale has a version of
+        self.own_switcher = True  # False when mkdocs.yml sets its own extra.alternate
+        self.urls: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------ configuration
 
@@ -124,8 +119,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         # MkDocs keeps this plugin between rebuilds of `mkdocs serve` (it has on_startup), so every
         # top-level build starts from a clean state and rereads the catalogues.
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
-        self.generated, self.not_found = {}, {}
+        self.generated, self.not_found, self.urls = {}, {}, {}
         self.state = None  # re-read per build: an update may have run in between (mkdocs serve)
+        self.own_switcher = "alternate" not in config.extra
+        wanted = {loc.strip() for loc in self.config.build_locales.split(",") if loc.strip()}
         if self.config.offline:
             config.use_directory_urls = False  # pages open from the file system as x/index.html
         languages = i18n.config.languages
@@ -138,8 +135,12 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             if language.default or language.locale == "null":
                 kept.append(language)
                 continue
+            if language.build is False:
+                self.held_back[language.locale] = "build: false in mkdocs.yml"
+                continue
             try:
-                state = self._load_locale(language.locale, locales_dir)
+                built = not wanted or language.locale in wanted
+                state = self._load_locale(language.locale, locales_dir, render=built)
             except TlumachError as exc:
                 raise PluginError(f"tlumach: {exc}") from exc
             reason = self._hold_back_reason(state, preview=preview)
@@ -152,9 +153,13 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 log.warning(f"preview of '{language.locale}': {error}")
             self.locales[language.locale] = state
             kept.append(language)
+            # A locale another share renders stays in the language list, but mkdocs-static-i18n
+            # does not build it here; the switcher and hreflang links come from tlumach (on_page_context).
+            language.build = state.built
             if language.site_name is None and config.site_name:
                 language.site_name = self._site_name(config.site_name, language.locale, locales_dir)
         i18n.config.languages = kept
+        self.languages = kept
         self.names = {lang.locale: lang.name for lang in kept}
         return config
 
@@ -181,7 +186,13 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             self.state = UpdateState.load(root)
         return self.state
 
-    def _load_locale(self, locale: str, locales_dir: Path) -> LocaleState | None:
+    def _load_locale(self, locale: str, locales_dir: Path, *, render: bool) -> LocaleState | None:
+        """Counts, check errors and (when rendered here) translations of a locale's catalogues.
+
+        A catalogue the last ``tlumach update`` checked, unchanged since with its glossary, is not
+        read again for its counts and errors: .tlumach/ recorded them. It is read for its
+        translations only when this build renders the locale.
+        """
         directory = locales_dir / catalog_locale(locale) / "LC_MESSAGES"
         files = sorted(directory.rglob("*.po")) if directory.is_dir() else []
         if not files:
@@ -190,29 +201,34 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         translated = total = fuzzy = 0
         machine = False
         errors: list[str] = []
-        terms = load_glossary(locales_dir, catalog_locale(locale)) if self.config.check else []
-        # What the last `tlumach update` recorded (.tlumach/): a catalogue it checked and nobody
-        # changed since has the same findings, so they are not computed twice.
+        terms: list[Term] | None = None
         state = self._update_state(locales_dir.parent)
         glossary_unchanged = state.unchanged(locales_dir / catalog_locale(locale) / GLOSSARY_NAME)
         for path in files:
-            catalog = load_catalog(path)
-            if self.config.check:
-                shown = path.relative_to(locales_dir.parent).as_posix()
-                recorded = state.findings.get(shown)
-                if recorded is not None and glossary_unchanged and state.unchanged(path):
-                    errors.extend(str(f) for f in recorded)
-                else:
-                    findings = check_catalog(catalog, path=shown, locale=catalog_locale(locale), glossary=terms)
-                    errors.extend(str(f) for f in findings if f.severity is Severity.ERROR)
-            stats = catalog_stats(catalog)
-            translated += stats.translated
-            total += stats.total
-            fuzzy += stats.fuzzy
-            machine = machine or catalog.metadata.get("X-Review-Status", "") == "machine-assisted"
-            by_domain[path.relative_to(directory).with_suffix("").as_posix()] = translations(catalog)
+            recorded = state.recorded(path) if glossary_unchanged else None
+            catalog = load_catalog(path) if render or recorded is None else None
+            if recorded is not None:
+                found, summary = recorded
+                if self.config.check:
+                    errors.extend(str(f) for f in found)
+            else:
+                assert catalog is not None
+                summary = summarise(catalog)
+                if self.config.check:
+                    if terms is None:
+                        terms = load_glossary(locales_dir, catalog_locale(locale))
+                    shown = path.relative_to(locales_dir.parent).as_posix()
+                    findings = check_catalog(catalog, path=shown, locale=catalog_locale(locale), glossary=terms, errors_only=True)
+                    errors.extend(str(f) for f in findings)
+            translated += summary.translated
+            total += summary.total
+            fuzzy += summary.fuzzy
+            machine = machine or summary.machine_assisted
+            if catalog is not None and render:
+                by_domain[path.relative_to(directory).with_suffix("").as_posix()] = translations(catalog)
         percent = 100.0 * translated / total if total else 100.0
-        return LocaleState(locale, by_domain, percent, machine, errors, (translated, fuzzy, total - translated - fuzzy))
+        counts = (translated, fuzzy, total - translated - fuzzy)
+        return LocaleState(locale, by_domain, percent, machine, errors, counts, built=render)
 
     # ------------------------------------------------------------ files
 
@@ -238,10 +254,13 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         preview = self.serving if self.config.preview is None else self.config.preview
         marker = _mark_untranslated if preview else None
         self.generated = {}
+        self.translated = {file.src_uri for file in sources}
         for file in sources:
-            document = self._document(file)
             stem = file.src_uri[: -len(".md")]
-            for locale, state in self.locales.items():
+            built = [(locale, state) for locale, state in self.locales.items() if state.built]
+            document = self._document(file) if built else None
+            for locale, state in built:
+                assert document is not None
                 target = f"{stem}.{locale}.md"
                 if files.get_file_from_path(target) is not None:
                     raise PluginError(f"tlumach: docs/{target} exists on disk; translations come from .po files, delete it")
@@ -322,7 +341,51 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         info["negotiate"] = locale == self.default_locale and page.is_homepage
         info["published"] = [self.default_locale, *self.locales]
         context["tlumach"] = info  # type: ignore[typeddict-unknown-key]
+        if self.own_switcher and len(self.languages) > 1:
+            _set_switcher(config, self._switcher(page, config))
         return context
+
+    def _switcher(self, page: Page | None, config: MkDocsConfig) -> list[dict[str, str]]:
+        """Material's language selector: every published locale, on the same page where it has one.
+
+        mkdocs-static-i18n builds this from the locales it builds; tlumach builds it from the
+        published ones (the same list in a full build) so that a share of the build writes the
+        same pages. Links as mkdocs-static-i18n writes them: the locale's root, or the page.
+        """
+        base_url = urlsplit(config.site_url).path.rstrip("/") if config.site_url else ""
+        suffix = "" if config.use_directory_urls else "index.html"
+        entries = [
+            {"name": lang.name, "link": lang.fixed_link or f"{base_url}{lang.link}{suffix}", "lang": lang.locale}
+            for lang in self.languages
+        ]
+        if page is None or PurePath(page.url) in (PurePath("."), PurePath(str(getattr(page.file, "locale_alternate_of", "")))):
+            return entries
+        alternates = self._alternates(page, config)
+        for entry in entries:
+            if entry["lang"] in alternates:
+                entry["link"] = alternates[entry["lang"]]
+        return entries
+
+    def _alternates(self, page: Page, config: MkDocsConfig) -> dict[str, str]:
+        """The page's URL (relative to the site) in each published locale that has it."""
+        source = str(getattr(page.file, "norm_src_uri", page.file.src_uri))
+        return {
+            lang.locale: self._url_in(source, lang.locale, config)
+            for lang in self.languages
+            if lang.locale == self.default_locale or (lang.locale in self.locales and source in self.translated)
+        }
+
+    def _url_in(self, source: str, locale: str, config: MkDocsConfig) -> str:
+        """The URL mkdocs-static-i18n gives a source page in a locale, whether or not this build renders it."""
+        from mkdocs_static_i18n.suffix import create_i18n_file
+
+        key = (source, locale)
+        if key not in self.urls:
+            name = source if locale == self.default_locale else f"{source[: -len('.md')]}.{locale}.md"
+            file = File(name, config.docs_dir, config.site_dir, config.use_directory_urls)
+            all_languages = [lang.locale for lang in self._i18n(config).config.languages]
+            self.urls[key] = create_i18n_file(file, locale, self.default_locale, all_languages, config).url
+        return self.urls[key]
 
     def on_template_context(self, context: TemplateContext, *, template_name: str, config: MkDocsConfig) -> TemplateContext:
         """The 404 page in the language being built, linking back to the statement in that language."""
@@ -337,15 +400,17 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             "not_found": {"title": _in_script(locale, title), "link": _in_script(locale, link), "home": home},
             "published": [self.default_locale, *self.locales],
         }
+        if self.own_switcher and len(self.languages) > 1:
+            _set_switcher(config, self._switcher(None, config))  # each locale's root
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         locale = self._locale_of(page)
         site_url = (config.site_url or "").rstrip("/") + "/"
-        alternates: dict[str, str] = {}
-        for alt_locale, alt_file in sorted((getattr(page.file, "alternates", None) or {}).items()):
-            if alt_locale == self.default_locale or alt_locale in self.locales:
-                alternates[alt_locale] = site_url + ("" if alt_file.url in ("", "./") else alt_file.url)
+        alternates = {
+            alt_locale: site_url + ("" if url in ("", "./") else url)
+            for alt_locale, url in sorted(self._alternates(page, config).items())
+        }
         self.pages[page.file.url + "|" + locale] = PageRecord(site_url + page.file.url.lstrip("./"), locale, alternates)
         output = _HTML_TAG_RE.sub(f'<html lang="{locale}" dir="{ui.direction(locale)}"', output, count=1)
         if locale != self.default_locale:
@@ -385,8 +450,15 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if getattr(i18n, "building", False):
             return  # a per-language build inside mkdocs-static-i18n; the site is not complete yet
         site_dir = Path(config.site_dir)
-        self._write_sitemap(site_dir)
-        self._split_search_index(site_dir)
+        published = [self.default_locale, *self.locales]
+        built = [self.default_locale, *(loc for loc, state in self.locales.items() if state.built)]
+        write_sitemaps(site_dir, self.pages.values(), default=self.default_locale, locales=list(self.locales))
+        split_search_index(
+            site_dir, default=self.default_locale, published=published, built=built,
+            languages=ui.search_languages, offline=self.config.offline,
+        )
+        if self.config.build_locales.strip():  # one share of a parallel or multi-runner build: merge_shares completes it
+            write_share(site_dir, default=self.default_locale, published=published, built=built, records=self.pages.values())
         for locale, content in self.not_found.items():
             target = site_dir / ("404.html" if locale == self.default_locale else f"{locale}/404.html")
             if self.config.offline and locale != self.default_locale:
@@ -395,67 +467,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
 
     on_post_build = CombinedEvent(_keep_not_found, _finish_site)
 
-    def _split_search_index(self, site_dir: Path) -> None:
-        """One search index per locale (mkdocs-static-i18n writes one combined index)."""
-        combined = site_dir / "search" / "search_index.json"
-        if not combined.exists():
-            return
-        data = json.loads(combined.read_text(encoding="utf-8"))
-        prefixes = {locale: f"{locale}/" for locale in self.locales}
-        groups: dict[str, list[dict[str, Any]]] = {locale: [] for locale in [self.default_locale, *self.locales]}
-        for doc in data.get("docs", []):
-            location = str(doc.get("location", ""))
-            owner = next((loc for loc, prefix in prefixes.items() if location.startswith(prefix)), self.default_locale)
-            if owner != self.default_locale:
-                doc = {**doc, "location": location[len(prefixes[owner]) :]}
-            groups[owner].append(doc)
-        for locale, docs in groups.items():
-            index = {**data, "config": {**data.get("config", {}), "lang": ui.search_languages(locale)}, "docs": docs}
-            text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-            folder = site_dir / "search" if locale == self.default_locale else site_dir / locale / "search"
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "search_index.json").write_text(text, encoding="utf-8")
-            if self.config.offline:
-                (folder / "search_index.js").write_text(f"var __index = {text}", encoding="utf-8")
-
-    def _write_sitemap(self, site_dir: Path) -> None:
-        entries = []
-        for record in sorted(self.pages.values(), key=lambda r: r.url):
-            links = "".join(
-                f'\n    <xhtml:link rel="alternate" hreflang="{loc}" href="{html.escape(url)}"/>'
-                for loc, url in record.alternates.items()
-            )
-            if self.default_locale in record.alternates:
-                links += f'\n    <xhtml:link rel="alternate" hreflang="x-default" href="{html.escape(record.alternates[self.default_locale])}"/>'
-            entries.append(f"  <url>\n    <loc>{html.escape(record.url)}</loc>{links}\n  </url>")
-        xml = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-            + "\n".join(entries)
-            + "\n</urlset>\n"
-        )
-        _write_with_gzip(site_dir / "sitemap.xml", xml)
-        for locale in self.locales:
-            # Material fetches a sitemap at each locale's root to keep the reader on the same page
-            # when switching; it needs only that locale's URLs, so keep it small for slow links.
-            if (site_dir / locale).is_dir():
-                urls = "".join(
-                    f"  <url><loc>{html.escape(r.url)}</loc></url>\n"
-                    for r in sorted(self.pages.values(), key=lambda r: r.url) if r.locale == locale
-                )
-                _write_with_gzip(
-                    site_dir / locale / "sitemap.xml",
-                    '<?xml version="1.0" encoding="UTF-8"?>\n'
-                    f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n',
-                )
-
-
-def _write_with_gzip(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename=path.name, mode="wb", fileobj=buffer, mtime=0) as handle:
-        handle.write(text.encode("utf-8"))
-    path.with_name(path.name + ".gz").write_bytes(buffer.getvalue())
+def _set_switcher(config: MkDocsConfig, entries: list[dict[str, str]]) -> None:
+    """Material reads config.extra.alternate; mkdocs-static-i18n sets it as an attribute, which
+    templates see before the mapping item (a 404 page showed the last page's links): set both."""
+    config.extra["alternate"] = entries
+    setattr(config.extra, "alternate", entries)
 
 
 def _relative_links(output: str, dest_uri: str) -> str:
@@ -486,8 +502,14 @@ def _mark_untranslated(segment: Segment) -> str:
     return f'{segment.text} <mark class="tlumach-untranslated" title="{ui.UNTRANSLATED_MARK}">{ui.UNTRANSLATED_MARK}</mark>'
 
 
-def build_site(config_file: Path, site_dir: Path, *, site_url: str, offline: bool) -> SiteBuild:
-    """Build the site as ``mkdocs build --strict`` does; report what was published and held back."""
+def build_site(
+    config_file: Path, site_dir: Path, *, site_url: str, offline: bool, build_locales: Sequence[str] = ()
+) -> SiteBuild:
+    """Build the site as ``mkdocs build --strict`` does; report what was published and held back.
+
+    ``build_locales`` renders only those locales (and the source language): one share of the site,
+    completed by tlumach.siteoutput.merge_shares.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -497,6 +519,8 @@ def build_site(config_file: Path, site_dir: Path, *, site_url: str, offline: boo
     os.environ.update(overrides)
     try:
         config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+        if build_locales:
+            config.plugins["tlumach"].config.build_locales = ",".join(build_locales)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -22,11 +22,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tlumach.findings import Finding, Severity
+from tlumach.findings import Finding, Severity, Summary
 
 STATE_DIR = ".tlumach"
 STATE_NAME = "update-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
 RACY_NS = 1_000_000_000  # 1 s: far above any file system's timestamp granularity
 
 
@@ -71,6 +71,7 @@ class UpdateState:
     stamps: dict[str, Stamp] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     opted_out: set[str] = field(default_factory=set)  # documents recorded as not translated
+    summaries: dict[str, Summary] = field(default_factory=dict)  # by catalogue, as last checked
 
     @property
     def path(self) -> Path:
@@ -101,7 +102,8 @@ class UpdateState:
                 k: [Finding(k, int(f[0]), Severity(f[1]), str(f[2]), str(f[3])) for f in v]
                 for k, v in raw["findings"].items()
             }
-            return cls(root, fingerprint, int(raw["recorded_ns"]), stamps, findings, set(raw["opted_out"]))
+            summaries = {k: Summary(int(v[0]), int(v[1]), int(v[2]), bool(v[3])) for k, v in raw["summaries"].items()}
+            return cls(root, fingerprint, int(raw["recorded_ns"]), stamps, findings, set(raw["opted_out"]), summaries)
         except (KeyError, TypeError, ValueError, IndexError):
             return empty
 
@@ -153,6 +155,16 @@ class UpdateState:
             return
         self.stamps[self.key(path)] = Stamp(stat.st_size, stat.st_mtime_ns, content_digest)
 
+    def record_summary(self, path: Path, summary: Summary) -> None:
+        self.summaries[self.key(path)] = summary
+
+    def recorded(self, path: Path) -> tuple[list[Finding], Summary] | None:
+        """The error findings and summary recorded for a catalogue still as it was, or None."""
+        key = self.key(path)
+        if key not in self.findings or key not in self.summaries or not self.unchanged_key(key):
+            return None
+        return self.findings[key], self.summaries[key]
+
     def record_findings(self, path: Path, findings: list[Finding]) -> None:
         self.findings[self.key(path)] = [f for f in findings if f.severity is Severity.ERROR]
 
@@ -167,6 +179,7 @@ class UpdateState:
                 k: [[f.line, f.severity.value, f.code, f.message] for f in v] for k, v in sorted(self.findings.items())
             },
             "opted_out": sorted(self.opted_out),
+            "summaries": {k: [v.translated, v.fuzzy, v.total, v.machine_assisted] for k, v in sorted(self.summaries.items())},
         }
         directory = self.path.parent
         try:

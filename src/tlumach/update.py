@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlumach.errors import CatalogError, TlumachError
-from tlumach.findings import Finding, Severity, Term
+from tlumach.findings import Finding, Severity, Summary, Term
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
 from tlumach.project import Project, domain_for, opted_out
 from tlumach.state import UpdateState
@@ -98,6 +98,7 @@ class Outcome:
     outputs: list[Output] = field(default_factory=list)
     updates: list[LocaleUpdate] = field(default_factory=list)
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # by locale: error findings
+    summaries: dict[str, Summary] = field(default_factory=dict)  # by locale
     error: TlumachError | None = None
 
 
@@ -115,6 +116,7 @@ class UpdatePlan:
     opted_out: tuple[Path, ...] = ()
     #: Error findings of every catalogue merged, by (locale, domain).
     findings: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
+    summaries: dict[tuple[str, str], Summary] = field(default_factory=dict)
 
     @property
     def writes(self) -> tuple[Output, ...]:
@@ -206,6 +208,7 @@ def plan_update(
         tuple(inputs),
         tuple(opted),
         {(locale, outcome.domain): found for outcome in outcomes for locale, found in outcome.findings.items()},
+        {(locale, outcome.domain): summary for outcome in outcomes for locale, summary in outcome.summaries.items()},
     )
     failed = next((outcome.error for outcome in outcomes if outcome.error is not None), None)
     if failed is not None:
@@ -292,5 +295,42 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
     for output in plan.outputs:
         state.record_digest(output.path, output.digest)
     for (locale, domain), found in plan.findings.items():
-        state.record_findings(project.catalog_path(locale, domain), [f for f in found if f.severity is Severity.ERROR])
+        path = project.catalog_path(locale, domain)
+        state.record_findings(path, [f for f in found if f.severity is Severity.ERROR])
+        state.record_summary(path, plan.summaries[(locale, domain)])
     state.save()
+
+
+def record_checks(project: Project, state: UpdateState, *, workers: int | None = None) -> int:
+    """Check every catalogue the state has no fresh record of, and record it (stamp, errors, counts).
+
+    A site build then reads only the catalogues it renders (tlumach build --jobs: each share
+    renders some locales but must know which of all the others are published). Returns how many
+    catalogues were checked.
+    """
+    from tlumach.merging import check_file
+
+    jobs: list[tuple[str, Path]] = []
+    for locale in project.locale_codes():
+        glossary = project.locales_dir / locale / GLOSSARY_NAME
+        fresh = state.unchanged(glossary)
+        state.record(glossary)
+        for path in sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po")):
+            if not (fresh and state.recorded(path)):
+                jobs.append((locale, path))
+    glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in {loc for loc, _ in jobs}}
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    arguments = ([project] * len(jobs), [loc for loc, _ in jobs], [path for _, path in jobs], [glossaries[loc] for loc, _ in jobs])
+    if count > 1 and len(jobs) >= PARALLEL_MERGES:
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(check_file, *arguments, chunksize=max(1, len(jobs) // (count * 8))))
+    else:
+        results = [check_file(*job) for job in zip(*arguments)]
+    for (_locale, path), result in zip(jobs, results):
+        if result is not None:
+            content_digest, found, summary = result
+            state.record_digest(path, content_digest)
+            state.record_findings(path, found)
+            state.record_summary(path, summary)
+    state.save()
+    return len(jobs)
