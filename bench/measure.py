@@ -74,6 +74,22 @@ def run_script(lines: Sequence[Sequence[str]], *, cwd: Path, name: str) -> Sampl
         script.unlink()
 
 
+def run_scripts_in_parallel(lines: Sequence[Sequence[str]], *, cwd: Path, name: str, jobs: int) -> Sample:
+    """The same commands split over ``jobs`` scripts run side by side (``make -j``): the peer on every core."""
+    scripts = []
+    for number in range(jobs):
+        script = cwd / f".bench-{name}-{number}.sh"
+        script.write_text("".join(shlex.join(line) + "\n" for line in lines[number::jobs]), encoding="utf-8")
+        scripts.append(script)
+    starts = "".join(f"sh -e {shlex.quote(str(s))} & p{i}=$!; " for i, s in enumerate(scripts))
+    waits = " && ".join(f"wait $p{i}" for i in range(len(scripts)))
+    try:
+        return run_measured(["sh", "-c", starts + waits], cwd=cwd)
+    finally:
+        for script in scripts:
+            script.unlink()
+
+
 def repeat(prepare: Callable[[], None], measure: Callable[[], Sample], times: int) -> Timing:
     """prepare() (not timed) then measure(), ``times`` times."""
     timing = Timing()

@@ -74,7 +74,7 @@ def run_size(c: Corpus, args: argparse.Namespace) -> list[Row]:
         print(f"  {c.size}: site ...", flush=True)
         rows += sitebench.stage_site(c, c.work / "r-tlumach")
         if c.docs == args.split_size:
-            print(f"  {c.size}: site per locale ...", flush=True)
+            print(f"  {c.size}: site per runner ...", flush=True)
             rows += sitebench.stage_split(c)
     else:
         note = f"not built: --site-sizes is {','.join(map(str, sorted(args.site_sizes)))} (a {c.docs}-document site build takes too long for this run)"
@@ -116,7 +116,7 @@ def tlumach_seconds(rows: Sequence[Row], size: str, stage: str) -> float | None:
 
 def ratio(rows: Sequence[Row], row: Row) -> str:
     """tlumach's time over this peer's, in the same size and stage (below 1: tlumach is faster)."""
-    if row.tool.startswith("tlumach") or "tlumach plugin" in row.tool or row.stage in ("site per locale", "incremental"):
+    if row.tool.startswith("tlumach") or "tlumach plugin" in row.tool or row.stage in ("site per runner", "incremental"):
         return ""
     if row.status == "WRONG":
         return "WRONG"

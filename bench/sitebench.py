@@ -9,7 +9,7 @@ import html
 import os
 import re
 import shutil
-import time
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -118,59 +118,74 @@ def site_verdict(c: Corpus, site: Path, locales: Sequence[str]) -> Verdict:
 
 
 def stage_site(c: Corpus, rendered: Path) -> list[Row]:
-    """The full multilingual build, and the floor: the same pages pre-translated on disk, no tlumach."""
+    """The full multilingual build, and the floor: the same pages pre-translated on disk, no tlumach.
+
+    Three tlumach rows: a cold build (no .tlumach/ record: every catalogue read and checked, as on
+    a clean clone), the usual order (tlumach update, then the build, which replays what the update
+    recorded), and `tlumach build --jobs 2` (two processes, each a share of the locales, merged).
+    """
     project = site_project(c, "s-tlumach")
     floor = site_project(c, "s-floor", rendered=rendered)
-    full = repeat(lambda: None, lambda: mkdocs_build(project), c.repeat)
+    full = repeat(lambda: shutil.rmtree(project / ".tlumach", ignore_errors=True), lambda: mkdocs_build(project), c.repeat)
     plain = repeat(lambda: None, lambda: mkdocs_build(floor), c.repeat)
-    mine = timed_row(c, "site", "mkdocs build + tlumach plugin", full, site_verdict(c, project / "site", c.locales))
+    mine = timed_row(c, "site", "mkdocs build + tlumach plugin (cold)", full, site_verdict(c, project / "site", c.locales))
     base = timed_row(c, "site", "mkdocs build, pre-translated .md (floor)", plain, site_verdict(c, floor / "site", c.locales))
     base.status = "floor" if base.status == "ok" else base.status
-    share = (full.seconds - plain.seconds) / full.seconds
-    mine.note += f"; tlumach's own share of the build: {share:.0%} ({full.seconds - plain.seconds:.2f} s; target <= 10%)"
-    return [mine, base]
+    mine.note += _share_note(full.seconds, plain.seconds)
+    subprocess.run([*peers.tlumach_command(), "--root", str(project), "-q", "update"], cwd=c.work, check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = repeat(lambda: None, lambda: mkdocs_build(project), c.repeat)
+    warm = timed_row(c, "site", "mkdocs build + tlumach plugin, after update", after, site_verdict(c, project / "site", c.locales))
+    warm.note += _share_note(after.seconds, plain.seconds)
+    command = [*peers.tlumach_command(), "--root", str(project), "-q", "build", "--jobs", "2", "-d", "site-jobs2",
+               "--site-url", "http://localhost:8000/"]
+    two = repeat(lambda: None, lambda: run_measured(command, cwd=project, env=ENV), c.repeat)
+    shared = timed_row(c, "site", "tlumach build --jobs 2 (after update)", two, site_verdict(c, project / "site-jobs2", c.locales))
+    same, differ, missing = compare_trees(project / "site", project / "site-jobs2")
+    identical = not differ and not missing
+    shared.note += f"; vs the one-process build: {same} files identical, {sum(differ.values())} differ, {missing} missing"
+    if not identical:
+        shared.status = "WRONG"
+    return [mine, warm, shared, base]
+
+
+def _share_note(build: float, floor: float) -> str:
+    share = (build - floor) / build
+    return f"; tlumach's own share of the build: {share:.0%} ({build - floor:.2f} s; target <= 10%)"
 
 
 def stage_split(c: Corpus) -> list[Row]:
-    """Each locale on its own runner (build: true only for en and that locale), merged by directory.
+    """The build split over runners: each renders its locales (tlumach build --locales), one merges.
 
     Reuses the project of stage_site (its site/ is the one-runner build the merge is compared with).
+    Runner 1 renders the first half of the locales, runner 2 the rest; both build the source language.
     """
     project = c.work / "s-tlumach"
+    halves = [c.locales[: (len(c.locales) + 1) // 2], c.locales[(len(c.locales) + 1) // 2 :]]
     rows: list[Row] = []
     slowest = 0.0
-    for runner in ["en", *c.locales]:
-        built = ["en"] if runner == "en" else ["en", runner]
-        config = f"runner-{runner}.yml"
-        (project / config).write_text(mkdocs_yml(c.locales, built=built), encoding="utf-8")
-        timing = repeat(lambda: None, lambda: mkdocs_build(project, config=config, site=f"site-{runner}"), 1)
-        rows.append(timed_row(c, "site per locale", f"runner: {' + '.join(built)}", timing))
+    directories = []
+    for number, share in enumerate(h for h in halves if h):
+        directory = f"site-runner{number + 1}"
+        command = [*peers.tlumach_command(), "--root", str(project), "-q", "build", "--locales", ",".join(share),
+                   "-d", directory, "--site-url", "http://localhost:8000/"]
+        timing = repeat(lambda: None, lambda: run_measured(command, cwd=project, env=ENV), 1)
+        rows.append(timed_row(c, "site per runner", f"runner {number + 1}: en + {','.join(share)}", timing))
         slowest = max(slowest, timing.seconds)
-    start = time.perf_counter()
-    merged = merge_runners(project, c.locales)
-    seconds = time.perf_counter() - start
-    same, differ, missing = compare_trees(project / "site", merged)
+        directories.append(directory)
+    merge = [*peers.tlumach_command(), "--root", str(project), "-q", "merge-sites", "site-merged", *directories]
+    timing = repeat(lambda: None, lambda: run_measured(merge, cwd=project, env=ENV), 1)
+    same, differ, missing = compare_trees(project / "site", project / "site-merged")
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(differ.items())) or "none"
-    note = (
-        f"parallel wall time {slowest + seconds:.2f} s (slowest runner + merge); vs the one-runner "
+    row = timed_row(c, "site per runner", "tlumach merge-sites", timing)
+    row.status = "reference" if not differ and not missing else "WRONG"
+    row.note = (
+        f"runners in parallel: {slowest + timing.seconds:.2f} s (slowest runner + merge); vs the one-runner "
         f"build: {same} files identical, {missing} missing, differing: {kinds}"
     )
-    rows.append(Row(c.size, "site per locale", "merge (copy en root + each <locale>/)", seconds, None, [round(seconds, 3)], "reference", note))
+    rows.append(row)
     rows.append(build_only_locale(c, project))
     return rows
-
-
-def merge_runners(project: Path, locales: Sequence[str]) -> Path:
-    """The en runner's site, then each locale runner's <locale>/ directory in place of the en runner's."""
-    merged = project / "site-merged"
-    if merged.exists():
-        shutil.rmtree(merged)
-    shutil.copytree(project / "site-en", merged)
-    for locale in locales:
-        if (merged / locale).exists():
-            shutil.rmtree(merged / locale)  # the en runner writes an empty per-locale search index
-        shutil.copytree(project / f"site-{locale}" / locale, merged / locale)
-    return merged
 
 
 def compare_trees(full: Path, merged: Path) -> tuple[int, dict[str, int], int]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import corpus
 import peers
-from measure import Sample, StageFailed, Timing, repeat, run_measured, run_script
+from measure import Sample, StageFailed, Timing, repeat, run_measured, run_script, run_scripts_in_parallel
 from peers import Verdict
 
 #: The sentence appended to one paragraph of a document to simulate an edit.
@@ -224,6 +224,7 @@ def stage_update(c: Corpus) -> list[Row]:
     rows = [attempt(c, "update", "tlumach update", lambda: _update_tlumach(c, edited))]
     for peer, tool, body in (
         ("msgmerge", "GNU msgmerge --previous (per pair)", _update_msgmerge),
+        ("msgmerge", "GNU msgmerge --previous (per pair, 2 at once)", _update_msgmerge_parallel),
         ("translate-toolkit", "translate-toolkit pot2po (dir)", _update_pot2po),
         ("po4a", "po4a-updatepo (per doc, all locales)", _update_po4a),
     ):
@@ -271,6 +272,25 @@ def _update_msgmerge(c: Corpus, edited: Path) -> Row:
     triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
                for n in c.sample() for loc in c.locales[:2]]
     return timed_row(c, "update", "GNU msgmerge --previous (per pair)", timing, peers.update_verdict(triples))
+
+
+def _update_msgmerge_parallel(c: Corpus, edited: Path) -> Row:
+    """msgmerge on both cores, as `make -j2` runs it: the fair peer of tlumach's two workers."""
+    out, templates = c.work / "u-msgmerge2", c.work / "templates-edited"
+    lines = [
+        peers.msgmerge(_catalogue(edited, loc, n), templates / f"{n}.pot", out / loc / f"{n}.po")
+        for n in c.names() for loc in c.locales
+    ]
+
+    def prepare() -> None:
+        c.scratch("u-msgmerge2")
+        for locale in c.locales:
+            (out / locale).mkdir(parents=True)
+
+    timing = repeat(prepare, lambda: run_scripts_in_parallel(lines, cwd=c.work, name="msgmerge2", jobs=2), c.repeat)
+    triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
+               for n in c.sample() for loc in c.locales[:2]]
+    return timed_row(c, "update", "GNU msgmerge --previous (per pair, 2 at once)", timing, peers.update_verdict(triples))
 
 
 def _update_pot2po(c: Corpus, edited: Path) -> Row:

@@ -253,7 +253,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         ]
         preview = self.serving if self.config.preview is None else self.config.preview
         marker = _mark_untranslated if preview else None
-        self.generated = {}
+        if self.generated:  # mkdocs-static-i18n's next language: the same files, rendered once
+            return self._declare_generated(files, config)
         self.translated = {file.src_uri for file in sources}
         for file in sources:
             stem = file.src_uri[: -len(".md")]
@@ -273,6 +274,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             self.generated[PROGRESS_PAGE] = self._progress_markdown()
             files.append(File(PROGRESS_PAGE, config.docs_dir, config.site_dir, config.use_directory_urls))
+        return files
+
+    def _declare_generated(self, files: Files, config: MkDocsConfig) -> Files:
+        for target in self.generated:
+            files.append(File(target, config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
 
     def _progress_markdown(self) -> str:
@@ -419,20 +425,22 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             output = _CONFIG_BASE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}/{locale}/{m.group(3)}", output, count=1)
         if self.config.offline:
             output = _relative_links(output, page.file.dest_uri)
+        # Material's hreflang links are in the head: only the head is searched (a page is 20x longer).
+        head, marker, body = output.partition("</head>")
         if self.config.offline:
             # Offline, hreflang links would only make Material fetch sitemaps from the public
             # host: a reader of the archive must not contact it. The language list stays.
-            output = _ALTERNATE_RE.sub("", output)
+            head = _ALTERNATE_RE.sub("", head)
         elif alternates:
-            output = _ALTERNATE_RE.sub("", output)
+            head = _ALTERNATE_RE.sub("", head)
             links = "".join(
                 f'\n    <link rel="alternate" hreflang="{loc}" href="{html.escape(url)}">' for loc, url in alternates.items()
             )
             default = alternates.get(self.default_locale)
             if default:
                 links += f'\n    <link rel="alternate" hreflang="x-default" href="{html.escape(default)}">'
-            output = output.replace("</head>", links + "\n  </head>", 1)
-        return output
+            head += links + "\n  " if marker else ""
+        return head + marker + body
 
     # ------------------------------------------------------------ whole site
 
