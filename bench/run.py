@@ -12,6 +12,7 @@ biggest corpus. Prints a table and writes bench/results.json. See bench/README.m
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import os
@@ -205,6 +206,9 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = arguments(argv)
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    # tlumach is installed in editable mode: compile its modules once, as a regular install does for
+    # every package (with PYTHONDONTWRITEBYTECODE set, each run would compile them again).
+    compileall.compile_dir(str(BENCH.parent / "src" / "tlumach"), quiet=1)
     installed = peers.available()
     for peer, present in installed.items():
         print(f"{peer}: {'installed' if present else peers.skip_line(peer)}")
