@@ -97,3 +97,18 @@ def repeat(prepare: Callable[[], None], measure: Callable[[], Sample], times: in
         prepare()
         timing.runs.append(measure())
     return timing
+
+
+def interleave(cases: Sequence[tuple[Callable[[], None], Callable[[], Sample]]], times: int) -> list[Timing]:
+    """Like repeat() for several cases at once, run round-robin (a, b, c, a, b, c, ...).
+
+    On a shared machine the load drifts over minutes; a case measured in one block and its
+    floor in another can differ by more than tlumach's share. Round-robin puts each run of a
+    case next to a run of the others, so their medians see the same machine.
+    """
+    timings = [Timing() for _ in cases]
+    for _ in range(times):
+        for (prepare, measure), timing in zip(cases, timings):
+            prepare()
+            timing.runs.append(measure())
+    return timings

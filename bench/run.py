@@ -68,10 +68,14 @@ def prepare_corpora(work: Path, sizes: Sequence[tuple[int, int]]) -> dict[tuple[
 def run_size(c: Corpus, args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     for name, stage in (("extract", stages.stage_extract), ("update", stages.stage_update),
-                        ("no-change update", stages.stage_no_change), ("render", stages.stage_render)):
+                        ("no-change", stages.stage_no_change), ("render", stages.stage_render)):
+        if name not in args.stages:
+            continue
         print(f"  {c.size}: {name} ...", flush=True)
         rows += stage(c)
-    if c.docs in args.site_sizes:
+    if "site" not in args.stages:
+        pass
+    elif c.docs in args.site_sizes:
         print(f"  {c.size}: site ...", flush=True)
         rows += sitebench.stage_site(c, c.work / "r-tlumach")
         if c.docs == args.split_size:
@@ -81,7 +85,7 @@ def run_size(c: Corpus, args: argparse.Namespace) -> list[Row]:
         note = f"not built: --site-sizes is {','.join(map(str, sorted(args.site_sizes)))} (a {c.docs}-document site build takes too long for this run)"
         print(f"  {c.size}: site skipped: {note}", flush=True)
         rows.append(Row(c.size, "site", "mkdocs build + tlumach plugin", status="skipped", note=note))
-    if c.biggest:
+    if c.biggest and "incremental" in args.stages:
         print(f"  {c.size}: incremental ...", flush=True)
         rows += stages.stage_incremental(c)
     return rows + chain_rows(c.size, rows)
@@ -185,6 +189,9 @@ def write_results(path: Path, rows: Sequence[Row], args: argparse.Namespace, sta
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+STAGES = ("extract", "update", "no-change", "render", "site", "incremental")
+
+
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default=None, help=f"comma-separated DOCSxLOCALES (default {DEFAULT_SIZES})")
@@ -193,9 +200,16 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--site-sizes", default="10,100", help="document counts whose site is built (default 10,100)")
     parser.add_argument("--split-size", type=int, default=None, help="document count for per-locale builds (default 100; --quick: 10)")
     parser.add_argument("--work", type=Path, default=None, help="keep scratch files here (default: a temporary directory)")
+    parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated subset of {','.join(STAGES)}")
+    parser.add_argument("--without", default="", help="comma-separated peers to leave out of this run (e.g. po4a)")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     args = parser.parse_args(argv)
     args.sizes = parse_sizes(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
+    args.stages = [x for x in args.stages.split(",") if x]
+    unknown = sorted(set(args.stages) - set(STAGES))
+    if unknown:
+        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+    args.without = {x for x in args.without.split(",") if x}
     args.site_sizes = {int(x) for x in args.site_sizes.split(",") if x}
     args.split_size = args.split_size or (10 if args.quick else 100)
     if args.quick and args.repeat is None:
@@ -210,8 +224,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # every package (with PYTHONDONTWRITEBYTECODE set, each run would compile them again).
     compileall.compile_dir(str(BENCH.parent / "src" / "tlumach"), quiet=1)
     installed = peers.available()
+    stages.LEFT_OUT.update(args.without)
+    for peer in args.without:
+        installed[peer] = False
     for peer, present in installed.items():
-        print(f"{peer}: {'installed' if present else peers.skip_line(peer)}")
+        state = "installed" if present else "left out (--without)" if peer in args.without else peers.skip_line(peer)
+        print(f"{peer}: {state}")
     work = args.work or Path(tempfile.mkdtemp(prefix="tlumach-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []

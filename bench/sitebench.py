@@ -15,7 +15,7 @@ from pathlib import Path
 
 import corpus
 import peers
-from measure import Sample, StageFailed, Timing, repeat, run_measured
+from measure import Sample, StageFailed, Timing, interleave, repeat, run_measured
 from peers import Verdict
 from stages import Corpus, Row, timed_row
 
@@ -141,20 +141,25 @@ def stage_site(c: Corpus, rendered: Path) -> list[Row]:
     """
     project = site_project(c, "s-tlumach")
     floor = site_project(c, "s-floor", rendered=rendered, homepages=project)
-    full = repeat(lambda: shutil.rmtree(project / ".tlumach", ignore_errors=True), lambda: mkdocs_build(project), c.repeat)
-    plain = repeat(lambda: None, lambda: mkdocs_build(floor), c.repeat)
+
+    def update() -> None:
+        subprocess.run([*peers.tlumach_command(), "--root", str(project), "-q", "update"], cwd=c.work, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    command = [*peers.tlumach_command(), "--root", str(project), "-q", "build", "--jobs", "2", "-d", "site-jobs2",
+               "--site-url", "http://localhost:8000/"]
+    full, plain, after, two = interleave([
+        (lambda: shutil.rmtree(project / ".tlumach", ignore_errors=True), lambda: mkdocs_build(project)),
+        (lambda: None, lambda: mkdocs_build(floor)),
+        (update, lambda: mkdocs_build(project)),
+        (update, lambda: run_measured(command, cwd=project, env=ENV)),
+    ], c.repeat)
     mine = timed_row(c, "site", "mkdocs build + tlumach plugin (cold)", full, site_verdict(c, project / "site", c.locales))
     base = timed_row(c, "site", "mkdocs build, pre-translated .md (floor)", plain, site_verdict(c, floor / "site", c.locales))
     base.status = "floor" if base.status == "ok" else base.status
     mine.note += _share_note(full.seconds, plain.seconds)
-    subprocess.run([*peers.tlumach_command(), "--root", str(project), "-q", "update"], cwd=c.work, check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    after = repeat(lambda: None, lambda: mkdocs_build(project), c.repeat)
     warm = timed_row(c, "site", "mkdocs build + tlumach plugin, after update", after, site_verdict(c, project / "site", c.locales))
     warm.note += _share_note(after.seconds, plain.seconds)
-    command = [*peers.tlumach_command(), "--root", str(project), "-q", "build", "--jobs", "2", "-d", "site-jobs2",
-               "--site-url", "http://localhost:8000/"]
-    two = repeat(lambda: None, lambda: run_measured(command, cwd=project, env=ENV), c.repeat)
     shared = timed_row(c, "site", "tlumach build --jobs 2 (after update)", two, site_verdict(c, project / "site-jobs2", c.locales))
     same, differ, missing = compare_trees(project / "site", project / "site-jobs2")
     identical = not differ and not missing

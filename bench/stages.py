@@ -86,8 +86,12 @@ def clearer(c: Corpus, name: str) -> Callable[[], None]:
     return clear
 
 
+#: Peers left out of a run by choice (run.py --without), not because they are missing.
+LEFT_OUT: set[str] = set()
+
+
 def skipped(c: Corpus, stage: str, peer: str, tool: str) -> Row:
-    line = peers.skip_line(peer)
+    line = f"left out of this run (--without {peer})" if peer in LEFT_OUT else peers.skip_line(peer)
     print(f"  {c.size} {stage}: {tool}: {line}", flush=True)
     return Row(c.size, stage, tool, status="skipped", note=line)
 
@@ -224,7 +228,7 @@ def stage_update(c: Corpus) -> list[Row]:
     rows = [attempt(c, "update", "tlumach update", lambda: _update_tlumach(c, edited))]
     for peer, tool, body in (
         ("msgmerge", "GNU msgmerge --previous (per pair)", _update_msgmerge),
-        ("msgmerge", "GNU msgmerge --previous (per pair, 2 at once)", _update_msgmerge_parallel),
+        ("msgmerge", "GNU msgmerge --previous (per pair, 2 at once)", lambda c, edited: _update_msgmerge(c, edited, 2)),
         ("translate-toolkit", "translate-toolkit pot2po (dir)", _update_pot2po),
         ("po4a", "po4a-updatepo (per doc, all locales)", _update_po4a),
     ):
@@ -256,41 +260,30 @@ def _update_tlumach(c: Corpus, edited: Path) -> Row:
     return timed_row(c, "update", "tlumach update", timing, peers.update_verdict(triples))
 
 
-def _update_msgmerge(c: Corpus, edited: Path) -> Row:
-    out, templates = c.work / "u-msgmerge", c.work / "templates-edited"
+def _update_msgmerge(c: Corpus, edited: Path, jobs: int = 1) -> Row:
+    """msgmerge per pair, as a Makefile runs it; with jobs=2 as `make -j2` does (the peer on both cores)."""
+    name = "u-msgmerge" if jobs == 1 else f"u-msgmerge{jobs}"
+    tool = "GNU msgmerge --previous (per pair)" if jobs == 1 else f"GNU msgmerge --previous (per pair, {jobs} at once)"
+    out, templates = c.work / name, c.work / "templates-edited"
     lines = [
         peers.msgmerge(_catalogue(edited, loc, n), templates / f"{n}.pot", out / loc / f"{n}.po")
         for n in c.names() for loc in c.locales
     ]
 
     def prepare() -> None:
-        c.scratch("u-msgmerge")
+        c.scratch(name)
         for locale in c.locales:
             (out / locale).mkdir(parents=True)
 
-    timing = repeat(prepare, lambda: run_script(lines, cwd=c.work, name="msgmerge"), c.repeat)
+    def measure() -> Sample:
+        if jobs == 1:
+            return run_script(lines, cwd=c.work, name=name)
+        return run_scripts_in_parallel(lines, cwd=c.work, name=name, jobs=jobs)
+
+    timing = repeat(prepare, measure, c.repeat)
     triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
                for n in c.sample() for loc in c.locales[:2]]
-    return timed_row(c, "update", "GNU msgmerge --previous (per pair)", timing, peers.update_verdict(triples))
-
-
-def _update_msgmerge_parallel(c: Corpus, edited: Path) -> Row:
-    """msgmerge on both cores, as `make -j2` runs it: the fair peer of tlumach's two workers."""
-    out, templates = c.work / "u-msgmerge2", c.work / "templates-edited"
-    lines = [
-        peers.msgmerge(_catalogue(edited, loc, n), templates / f"{n}.pot", out / loc / f"{n}.po")
-        for n in c.names() for loc in c.locales
-    ]
-
-    def prepare() -> None:
-        c.scratch("u-msgmerge2")
-        for locale in c.locales:
-            (out / locale).mkdir(parents=True)
-
-    timing = repeat(prepare, lambda: run_scripts_in_parallel(lines, cwd=c.work, name="msgmerge2", jobs=2), c.repeat)
-    triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
-               for n in c.sample() for loc in c.locales[:2]]
-    return timed_row(c, "update", "GNU msgmerge --previous (per pair, 2 at once)", timing, peers.update_verdict(triples))
+    return timed_row(c, "update", tool, timing, peers.update_verdict(triples))
 
 
 def _update_pot2po(c: Corpus, edited: Path) -> Row:
