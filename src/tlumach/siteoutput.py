@@ -137,16 +137,24 @@ def merge_shares(shares: Sequence[Path], out: Path) -> list[str]:
     missing = [loc for loc in published if loc != default and loc not in owners]
     if missing:
         raise PublishError(f"no share rendered {', '.join(missing)}; build them too")
+    # Merged beside ``out`` and moved into place at the end: a failed merge leaves the old site.
+    staging = out.with_name(f".{out.name}.merging")
+    shutil.rmtree(staging, ignore_errors=True)
+    first = shares[0]
+    try:
+        shutil.copytree(first, staging, ignore=lambda folder, names: [n for n in names if Path(folder) == first and (n == SHARE_FILE or n in owners)])
+        for locale, share in owners.items():
+            shutil.copytree(share / locale, staging / locale)
+        records: dict[tuple[str, str], PageRecord] = {}
+        for info in infos:
+            for url, locale, alternates in info["pages"]:
+                if locale == default or locale in owners:
+                    records.setdefault((url, locale), PageRecord(url, locale, dict(alternates)))
+        write_sitemaps(staging, records.values(), default=default, locales=[loc for loc in published if loc != default])
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if out.exists():
         shutil.rmtree(out)
-    first = shares[0]
-    shutil.copytree(first, out, ignore=lambda folder, names: [n for n in names if Path(folder) == first and (n == SHARE_FILE or n in owners)])
-    for locale, share in owners.items():
-        shutil.copytree(share / locale, out / locale)
-    records: dict[tuple[str, str], PageRecord] = {}
-    for info in infos:
-        for url, locale, alternates in info["pages"]:
-            if locale == default or owners.get(locale) is not None:
-                records.setdefault((url, locale), PageRecord(url, locale, dict(alternates)))
-    write_sitemaps(out, records.values(), default=default, locales=[loc for loc in published if loc != default])
+    staging.rename(out)
     return sorted(owners)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tlumach.errors import CatalogError, TlumachError
-from tlumach.findings import Finding, Severity, Summary, Term
+from tlumach.findings import Finding, Summary, Term
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
 from tlumach.project import Project, domain_for, opted_out
 from tlumach.state import UpdateState
@@ -296,7 +296,7 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
         state.record_digest(output.path, output.digest)
     for (locale, domain), found in plan.findings.items():
         path = project.catalog_path(locale, domain)
-        state.record_findings(path, [f for f in found if f.severity is Severity.ERROR])
+        state.record_findings(path, found)  # keeps the errors only
         state.record_summary(path, plan.summaries[(locale, domain)])
     state.save()
 
