@@ -20,7 +20,7 @@ from babel.messages.plurals import get_plural
 from tlumach import __version__
 from tlumach.errors import CatalogError, ConfigError
 from tlumach.findings import Summary
-from tlumach.pofile import generate_po, parse_po
+from tlumach.pofile import entry_key, generate_po, parse_po
 from tlumach.segment import Document
 
 #: Similarity at or above which an old translation is offered as fuzzy (GNU msgmerge uses 0.6).
@@ -105,21 +105,26 @@ def template_date(pot: polib.POFile) -> str:
 
 def catalog_key(po: polib.POFile, *, ignore: tuple[str, ...] = ()) -> tuple[object, ...]:
     """Everything generate_po writes, as a comparable value (cheaper than serialising)."""
-    header = tuple((k, v) for k, v in po.metadata.items() if k not in ignore)
-    entries = tuple(
-        (
-            e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())), e.comment,
-            e.tcomment, tuple(e.occurrences), tuple(e.flags), e.previous_msgctxt, e.previous_msgid,
-            e.previous_msgid_plural, e.obsolete,
-        )
-        for e in po
+    entries = tuple(entry_key(e) for e in po)
+    return (*_header_key(po, ignore), entries)
+
+
+def _header_key(po: polib.POFile, ignore: tuple[str, ...]) -> tuple[object, ...]:
+    return (po.header, bool(po.metadata_is_fuzzy), tuple((k, v) for k, v in po.metadata.items() if k not in ignore))
+
+
+def same_catalog(a: polib.POFile, b: polib.POFile, *, ignore: tuple[str, ...] = ()) -> bool:
+    """catalog_key(a) == catalog_key(b), stopping at the first entry that differs."""
+    return (
+        len(a) == len(b)
+        and _header_key(a, ignore) == _header_key(b, ignore)
+        and all(x is y or entry_key(x) == entry_key(y) for x, y in zip(a, b))
     )
-    return (po.header, bool(po.metadata_is_fuzzy), header, entries)
 
 
 def same_messages(a: polib.POFile, b: polib.POFile) -> bool:
     """Whether two templates differ only in POT-Creation-Date."""
-    return catalog_key(a, ignore=("POT-Creation-Date",)) == catalog_key(b, ignore=("POT-Creation-Date",))
+    return same_catalog(a, b, ignore=("POT-Creation-Date",))
 
 
 # ---------------------------------------------------------------- new catalogues
@@ -394,8 +399,13 @@ def _ensure_nothing_lost(old: polib.POFile, new: polib.POFile) -> None:
 # ---------------------------------------------------------------- statistics
 
 
+_WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+@functools.lru_cache(maxsize=4096)
 def _words(text: str) -> int:
-    return len(re.findall(r"\w+(?:[-'’]\w+)*", text))
+    """Words of a source text (cached: every locale's catalogue counts the same msgids)."""
+    return len(_WORD_RE.findall(text))
 
 
 def catalog_stats(po: polib.POFile) -> CatalogStats:

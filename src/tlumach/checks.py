@@ -394,20 +394,49 @@ def _nplurals(expression: str) -> str:
     return match.group(1) if match else "?"
 
 
+def _check_key(entry: polib.POEntry) -> tuple[object, ...]:
+    """Every field of an entry the entry checks read."""
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, len(entry.msgstr_plural), entry.comment, tuple(entry.flags))
+
+
+def _known_findings(
+    po: polib.POFile, earlier: polib.POFile, found: Sequence[Finding]
+) -> dict[tuple[object, ...], list[tuple[Severity, str, str]]]:
+    """The error findings of each active entry of an earlier check of the same locale and glossary."""
+    if _nplurals(po.metadata.get("Plural-Forms", "")) != _nplurals(earlier.metadata.get("Plural-Forms", "")):
+        return {}
+    by_line: dict[int, list[tuple[Severity, str, str]]] = {}
+    for finding in found:
+        by_line.setdefault(finding.line, []).append((finding.severity, finding.code, finding.message))
+    return {_check_key(e): by_line.get(e.linenum, []) for e in earlier if not e.obsolete and e.linenum}
+
+
 def check_catalog(
-    po: polib.POFile, *, path: str, locale: str, glossary: Sequence[Term] = (), errors_only: bool = False
+    po: polib.POFile, *, path: str, locale: str, glossary: Sequence[Term] = (), errors_only: bool = False,
+    earlier: tuple[polib.POFile, Sequence[Finding]] | None = None,
 ) -> list[Finding]:
     """Every finding in one catalogue: header, then each active entry in file order.
 
-    ``errors_only`` gives exactly the error-level findings of a full check, sooner.
+    ``errors_only`` gives exactly the error-level findings of a full check, sooner. ``earlier``,
+    with errors_only, is a catalogue of the same locale as parsed from its file and the error
+    findings of that file, checked against the same glossary: an entry unchanged since is given
+    the findings it had there (the checks are pure), at its new line.
     """
+    if earlier is not None and not errors_only:
+        raise ValueError("earlier findings are error findings: pass errors_only=True")
     findings = _header_findings(po, path, locale)
     nplurals = _nplurals(po.metadata.get("Plural-Forms", ""))
     terms = tuple(glossary)
+    known = _known_findings(po, *earlier) if earlier is not None else {}
     for entry in po:
         if entry.obsolete:
             continue
         line = entry.linenum or 1
+        if known:
+            again = known.get(_check_key(entry))
+            if again is not None:
+                findings.extend(Finding(path, line, severity, code, message) for severity, code, message in again)
+                continue
 
         def add(severity: Severity, code: str, message: str, line: int = line) -> None:
             findings.append(Finding(path, line, severity, code, message))

@@ -13,22 +13,22 @@ import polib
 from tlumach.catalog import (
     summarise,
     build_template,
-    catalog_key,
     derive_catalog,
     load_catalog,
     merge_template,
     new_catalog,
+    same_catalog,
     same_messages,
 )
 from tlumach.checks import check_catalog
 from tlumach.errors import CatalogError, TlumachError
 from tlumach.findings import Finding, Summary, Term
 from tlumach.glossary import COMMENT_PREFIX, term_comments
-from tlumach.pofile import generate_po, parse_po
+from tlumach.pofile import EntryKey, generate_po, parse_po, written_blocks
 from tlumach.project import Project
 from tlumach.state import digest
 from tlumach.translit import DERIVED_LOCALES, transliterate
-from tlumach.update import Context, Job, LocaleUpdate, MergeCounts, Outcome, Output
+from tlumach.update import Context, Job, LocaleUpdate, MergeCounts, Outcome, Output, Recorded
 
 
 def update_domain(context: Context, job: Job) -> Outcome:
@@ -38,14 +38,15 @@ def update_domain(context: Context, job: Job) -> Outcome:
     try:
         template = _template(context, job, outcome)
         merged: dict[str, polib.POFile] = {}
+        recorded = dict(job.recorded)
         for locale in job.merge:
-            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome)
+            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome, recorded.get(locale))
         for derived in job.derive:
             origin = DERIVED_LOCALES[derived][0]
             source = merged.get(origin) or load_catalog(project.catalog_path(origin, job.domain))
             catalog = derive_catalog(source, derived, lambda text: transliterate(derived, text), origin=origin)
             path = project.catalog_path(derived, job.domain)
-            _emit(context, outcome, path, generate_po(catalog), _read(path))
+            _emit(context, outcome, path, generate_po(catalog), _read(path), written=True)
             _check(context, outcome, derived, path, catalog)
     except TlumachError as exc:
         outcome.error = exc
@@ -68,30 +69,48 @@ def _template(context: Context, job: Job, outcome: Outcome) -> polib.POFile:
     pot = build_template(project.document(job.document), creation_date=context.now)
     if old is not None and same_messages(old, pot):
         pot = old
-    _emit(context, outcome, path, _serialised(pot, old, data), data)
+    content, _written = _serialised(pot, old, data)
+    _emit(context, outcome, path, content, data)
     return pot
 
 
-def _merge_locale(context: Context, domain: str, locale: str, template: polib.POFile, outcome: Outcome) -> polib.POFile:
+def _merge_locale(
+    context: Context, domain: str, locale: str, template: polib.POFile, outcome: Outcome, recorded: Recorded | None
+) -> polib.POFile:
+    """One catalogue merged. When the file is still the content the state recorded, what is known
+    of it is used: entries unchanged by the merge keep their written lines and their findings."""
     project = context.project
     path = project.catalog_path(locale, domain)
     data = _read(path)
     existing = _parsed(data, path)
+    as_recorded = recorded is not None and data is not None and digest(data) == recorded.digest
     current = existing if existing is not None else _new_domain_catalog(project, locale, template, now=context.now)
     merged = merge_template(current, template)
     annotate_terms(merged.catalog, context.glossaries[locale])
-    _emit(context, outcome, path, _serialised(merged.catalog, existing, data), data)
+    written = as_recorded and recorded is not None and recorded.written
+    reuse = written_blocks(data.decode("utf-8"), existing) if written and data is not None and existing is not None else None
+    content, written = _serialised(merged.catalog, existing, data, reuse=reuse, written=written)
+    if not written and context.stage and content.encode("utf-8") == data:
+        # Kept as it was, and nothing recorded says who wrote it: find out once, for the next update.
+        written = generate_po(merged.catalog) == content
+    _emit(context, outcome, path, content, data, written=written)
     outcome.updates.append(LocaleUpdate(locale, domain, path, MergeCounts.of(merged)))
-    _check(context, outcome, locale, path, merged.catalog)
+    findings = recorded.findings if as_recorded and recorded is not None else None
+    earlier = (existing, findings) if existing is not None and findings is not None else None
+    _check(context, outcome, locale, path, merged.catalog, earlier)
     return merged.catalog
 
 
-def _check(context: Context, outcome: Outcome, locale: str, path: Path, catalog: polib.POFile) -> None:
+def _check(
+    context: Context, outcome: Outcome, locale: str, path: Path, catalog: polib.POFile,
+    earlier: tuple[polib.POFile, Sequence[Finding]] | None = None,
+) -> None:
     """Error findings of a catalogue as written (lines from the serialised file)."""
     if locale not in context.requested:
         return
     shown = path.relative_to(context.project.root).as_posix()
-    found = check_catalog(catalog, path=shown, locale=locale, glossary=context.glossaries.get(locale, ()), errors_only=True)
+    glossary = context.glossaries.get(locale, ())
+    found = check_catalog(catalog, path=shown, locale=locale, glossary=glossary, errors_only=True, earlier=earlier)
     outcome.findings[locale] = found
     outcome.summaries[locale] = summarise(catalog)
 
@@ -113,23 +132,29 @@ def _parsed(data: bytes | None, path: Path) -> polib.POFile | None:
     return po
 
 
-def _serialised(catalog: polib.POFile, before: polib.POFile | None, data: bytes | None) -> str:
-    """The file's new content; an unchanged catalogue keeps its bytes (and its entries' lines)."""
-    if before is not None and data is not None and catalog is not before and catalog_key(before) == catalog_key(catalog):
+def _serialised(
+    catalog: polib.POFile, before: polib.POFile | None, data: bytes | None, *,
+    reuse: dict[EntryKey, list[str]] | None = None, written: bool = False,
+) -> tuple[str, bool]:
+    """The file's new content, and whether generate_po wrote it. An unchanged catalogue keeps its
+    bytes (and its entries' lines; ``written`` says whether generate_po wrote those)."""
+    if before is not None and data is not None and catalog is not before and same_catalog(before, catalog):
         for old, new in zip(before, catalog):
             new.linenum = old.linenum
-        return data.decode("utf-8")
+        return data.decode("utf-8"), written
     if catalog is before and data is not None:
-        return data.decode("utf-8")
-    return generate_po(catalog)
+        return data.decode("utf-8"), written
+    return generate_po(catalog, reuse), True
 
 
-def _emit(context: Context, outcome: Outcome, path: Path, content: str, on_disk: bytes | None) -> None:
+def _emit(
+    context: Context, outcome: Outcome, path: Path, content: str, on_disk: bytes | None, *, written: bool = False
+) -> None:
     """Record a produced file; stage it beside its target when it differs and the update writes."""
     data = content.encode("utf-8")
     stale = data != on_disk
     staged = _stage(path, data) if stale and context.stage else None
-    outcome.outputs.append(Output(path, digest(data), stale, staged))
+    outcome.outputs.append(Output(path, digest(data), stale, staged, written))
 
 
 def _stage(path: Path, data: bytes) -> Path:

@@ -197,14 +197,23 @@ def _entry(pending: _Pending, *, path: Path) -> polib.POEntry:
         raise CatalogError("a plural entry needs msgstr[0], msgstr[1], …, not msgstr", path=path, line=pending.line)
     if not plural and set(msgstrs) != {"msgstr"}:
         raise CatalogError("msgstr[N] without msgid_plural", path=path, line=pending.line)
-    entry = polib.POEntry(
+    # POEntry's keyword constructor, attribute by attribute (it costs more than the rest of the entry)
+    entry = polib.POEntry.__new__(polib.POEntry)
+    entry.__dict__.update(
         msgid="".join(strings["msgid"]),
+        msgstr="",
+        msgid_plural="",
+        msgstr_plural={},
         msgctxt="".join(strings["msgctxt"]) if "msgctxt" in strings else None,
-        tcomment="\n".join(pending.tcomment),
-        comment="\n".join(pending.comment),
-        occurrences=list(pending.occurrences),
-        flags=list(pending.flags),
         obsolete=pending.obsolete,
+        encoding="utf-8",
+        comment="\n".join(pending.comment),
+        tcomment="\n".join(pending.tcomment),
+        occurrences=pending.occurrences,
+        flags=pending.flags,
+        previous_msgctxt=None,
+        previous_msgid=None,
+        previous_msgid_plural=None,
         linenum=pending.line,
     )
     if plural:
@@ -215,9 +224,10 @@ def _entry(pending: _Pending, *, path: Path) -> polib.POEntry:
         entry.msgstr_plural = {int(k[7:-1]): "".join(v) for k, v in msgstrs.items()}
     else:
         entry.msgstr = "".join(msgstrs["msgstr"])
-    for key, attr in (("msgctxt", "previous_msgctxt"), ("msgid", "previous_msgid"), ("msgid_plural", "previous_msgid_plural")):
-        if key in pending.previous:
-            setattr(entry, attr, "".join(pending.previous[key]))
+    if pending.previous:
+        for key, attr in (("msgctxt", "previous_msgctxt"), ("msgid", "previous_msgid"), ("msgid_plural", "previous_msgid_plural")):
+            if key in pending.previous:
+                setattr(entry, attr, "".join(pending.previous[key]))
     return entry
 
 
@@ -268,7 +278,7 @@ def _finish(pending: _Pending, pofile: polib.POFile, seen: dict[tuple[bool, str 
         pofile.metadata_is_fuzzy = "fuzzy" in entry.flags
         pofile.metadata = parse_header(entry.msgstr)
         return
-    pofile.append(entry)
+    list.append(pofile, entry)  # polib's append looks for duplicates when asked to: done above
 
 
 def parse_header(msgstr: str) -> dict[str, str]:
@@ -655,9 +665,38 @@ def format_entry(entry: polib.POEntry) -> list[str]:
     return lines
 
 
-def generate_po(pofile: polib.POFile) -> str:
+EntryKey = tuple[object, ...]
+
+
+def entry_key(e: polib.POEntry) -> EntryKey:
+    """Every field format_entry writes, as a comparable value: equal keys give equal lines."""
+    return (
+        e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())), e.comment,
+        e.tcomment, tuple(e.occurrences), tuple(e.flags), e.previous_msgctxt, e.previous_msgid,
+        e.previous_msgid_plural, e.obsolete,
+    )
+
+
+def written_blocks(text: str, pofile: polib.POFile) -> dict[EntryKey, list[str]]:
+    """Each entry's lines in ``text``, by entry_key, for generate_po to reuse.
+
+    Only for a text generate_po wrote (with this code) and pofile parsed from it: such a file is
+    its header and its entries in order, each a run of non-empty lines after one empty line, so
+    every block is exactly format_entry of the entry parsed from it. Anything else gives {}.
+    """
+    blocks = text[:-1].split("\n\n") if text.endswith("\n") else []
+    if len(blocks) != len(pofile) + 1:
+        return {}
+    return {entry_key(entry): block.split("\n") for entry, block in zip(pofile, blocks[1:])}
+
+
+def generate_po(pofile: polib.POFile, reuse: dict[EntryKey, list[str]] | None = None) -> str:
     """Serialise a catalogue exactly as GNU gettext would write it; each entry's ``linenum``
-    becomes its line in the result."""
+    becomes its line in the result.
+
+    ``reuse`` (from written_blocks) gives the lines of entries that are as they were in a file
+    generate_po wrote: they are taken as they are instead of formatted again.
+    """
     lines: list[str] = []
     if pofile.header:
         lines.extend(_comment_lines("#", pofile.header))
@@ -668,7 +707,9 @@ def generate_po(pofile: polib.POFile) -> str:
     lines.extend(_wrap("msgstr", header))
     for entry in [e for e in pofile if not e.obsolete] + [e for e in pofile if e.obsolete]:
         lines.append("")
-        block = format_entry(entry)
+        block = reuse.get(entry_key(entry)) if reuse else None
+        if block is None:
+            block = format_entry(entry)
         # Record where the entry lands, as the reader would (findings name this line).
         entry.linenum = len(lines) + 1 + next(i for i, line in enumerate(block) if line.startswith(_ENTRY_START))
         lines.extend(block)

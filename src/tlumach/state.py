@@ -26,7 +26,7 @@ from tlumach.findings import Finding, Severity, Summary
 
 STATE_DIR = ".tlumach"
 STATE_NAME = "update-state.json"
-STATE_VERSION = 2
+STATE_VERSION = 3
 RACY_NS = 1_000_000_000  # 1 s: far above any file system's timestamp granularity
 
 
@@ -59,6 +59,9 @@ class Stamp:
     size: int
     mtime_ns: int
     digest: str
+    #: The content is a catalogue as tlumach's writer (generate_po) wrote it: the next update may
+    #: take its unchanged entries' lines as they are (pofile.written_blocks).
+    written: bool = False
 
 
 @dataclass
@@ -97,7 +100,7 @@ class UpdateState:
         if not isinstance(raw, dict) or raw.get("fingerprint") != fingerprint:
             return empty
         try:
-            stamps = {k: Stamp(int(v[0]), int(v[1]), str(v[2])) for k, v in raw["stamps"].items()}
+            stamps = {k: Stamp(int(v[0]), int(v[1]), str(v[2]), bool(v[3])) for k, v in raw["stamps"].items()}
             findings = {
                 k: [Finding(k, int(f[0]), Severity(f[1]), str(f[2]), str(f[3])) for f in v]
                 for k, v in raw["findings"].items()
@@ -146,14 +149,27 @@ class UpdateState:
             return
         self.stamps[self.key(path)] = Stamp(stat.st_size, stat.st_mtime_ns, digest(data))
 
-    def record_digest(self, path: Path, content_digest: str) -> None:
-        """Stamp a file whose content digest is already known (what an update just wrote or compared)."""
+    def record_digest(self, path: Path, content_digest: str, *, written: bool | None = None) -> None:
+        """Stamp a file whose content digest is already known (what an update just wrote or compared).
+
+        ``written``: whether generate_po wrote that content; None keeps what was recorded of the
+        same content.
+        """
+        key = self.key(path)
         try:
             stat = path.stat()
         except FileNotFoundError:
-            self.stamps[self.key(path)] = Stamp(-1, 0, "")
+            self.stamps[key] = Stamp(-1, 0, "")
             return
-        self.stamps[self.key(path)] = Stamp(stat.st_size, stat.st_mtime_ns, content_digest)
+        if written is None:
+            before = self.stamps.get(key)
+            written = before is not None and before.written and before.digest == content_digest
+        self.stamps[key] = Stamp(stat.st_size, stat.st_mtime_ns, content_digest, written)
+
+    def forget_findings(self, path: Path) -> None:
+        """Drop the findings and summary of a file whose content changed without being checked."""
+        self.findings.pop(self.key(path), None)
+        self.summaries.pop(self.key(path), None)
 
     def record_summary(self, path: Path, summary: Summary) -> None:
         self.summaries[self.key(path)] = summary
@@ -174,7 +190,7 @@ class UpdateState:
         raw = {
             "fingerprint": self.fingerprint,
             "recorded_ns": self.recorded_ns,
-            "stamps": {k: [s.size, s.mtime_ns, s.digest] for k, s in sorted(self.stamps.items())},
+            "stamps": {k: [s.size, s.mtime_ns, s.digest, int(s.written)] for k, s in sorted(self.stamps.items())},
             "findings": {
                 k: [[f.line, f.severity.value, f.code, f.message] for f in v] for k, v in sorted(self.findings.items())
             },

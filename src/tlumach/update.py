@@ -71,6 +71,7 @@ class Output:
     digest: str
     stale: bool
     staged: Path | None = None
+    written: bool = False  # the content is generate_po's (state.Stamp.written)
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,23 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """What the last update recorded of a catalogue it is to merge again: valid for the file's
+    content only while that content still has this digest."""
+
+    digest: str
+    written: bool  # generate_po wrote it: its unchanged entries' lines can be taken as they are
+    #: Its error findings, when checked against the glossary as it still is (else None).
+    findings: tuple[Finding, ...] | None
+
+
+@dataclass(frozen=True)
 class Job:
     domain: str
     document: Path | None  # relative to docs/ when the document must be extracted again
     merge: tuple[str, ...]  # locales whose catalogue is merged
     derive: tuple[str, ...]  # derived locales regenerated
+    recorded: tuple[tuple[str, Recorded], ...] = ()  # by merged locale, where the state has a record
 
 
 @dataclass
@@ -177,8 +190,18 @@ def plan_update(
         glossary = project.locales_dir / locale / GLOSSARY_NAME
         clean_glossary[locale] = state.unchanged(glossary)
         inputs.append(glossary)
-    def unchanged(locale: str, domain: str) -> bool:  # a catalogue as recorded (string keys: no pathlib)
-        return state.unchanged_key(f"{project.locales}/{locale}/LC_MESSAGES/{domain}.po")
+    def key(locale: str, domain: str) -> str:  # string keys: no pathlib for thousands of catalogues
+        return f"{project.locales}/{locale}/LC_MESSAGES/{domain}.po"
+
+    def unchanged(locale: str, domain: str) -> bool:  # a catalogue as recorded
+        return state.unchanged_key(key(locale, domain))
+
+    def recorded(locale: str, domain: str) -> Recorded | None:
+        stamp = state.stamps.get(key(locale, domain))
+        if stamp is None or not stamp.digest:
+            return None
+        found = state.findings.get(key(locale, domain)) if clean_glossary[locale] else None
+        return Recorded(stamp.digest, stamp.written, tuple(found) if found is not None else None)
 
     for domain in domains:
         clean = domain not in dirty
@@ -196,7 +219,8 @@ def plan_update(
             else:
                 derive.append(derived)
         if not clean or merge or derive:
-            jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive)))
+            known = tuple((loc, r) for loc in merge if (r := recorded(loc, domain)) is not None)
+            jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive), known))
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in [*merged_locales, *derived_locales]}
     context = Context(project, requested, glossaries, now, stage)
     outcomes = list(_run(context, jobs, progress, workers))
@@ -292,12 +316,14 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
         state.opted_out.discard(state.key(path))
     for path in plan.opted_out:
         state.opted_out.add(state.key(path))
+    checked = {project.catalog_path(locale, domain): (locale, domain) for locale, domain in plan.findings}
     for output in plan.outputs:
-        state.record_digest(output.path, output.digest)
-    for (locale, domain), found in plan.findings.items():
-        path = project.catalog_path(locale, domain)
-        state.record_findings(path, found)  # keeps the errors only
-        state.record_summary(path, plan.summaries[(locale, domain)])
+        state.record_digest(output.path, output.digest, written=output.written)
+        if output.path not in checked:  # not checked (a derived locale not asked for): what was recorded is stale
+            state.forget_findings(output.path)
+    for path, pair in checked.items():
+        state.record_findings(path, plan.findings[pair])  # keeps the errors only
+        state.record_summary(path, plan.summaries[pair])
     state.save()
 
 
