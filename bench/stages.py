@@ -226,6 +226,7 @@ def prepare_edited(c: Corpus) -> Path:
 def stage_update(c: Corpus) -> list[Row]:
     edited = prepare_edited(c)
     rows = [attempt(c, "update", "tlumach update", lambda: _update_tlumach(c, edited))]
+    rows.append(attempt(c, "update", WARM_UPDATE, lambda: _update_tlumach_warm(c, edited)))
     for peer, tool, body in (
         ("msgmerge", "GNU msgmerge --previous (per pair)", _update_msgmerge),
         ("msgmerge", "GNU msgmerge --previous (per pair, 2 at once)", lambda c, edited: _update_msgmerge(c, edited, 2)),
@@ -258,6 +259,32 @@ def _update_tlumach(c: Corpus, edited: Path) -> Row:
     c.merged = merged
     triples = [(_catalogue(edited, loc, n), _catalogue(merged, loc, n), None) for n in c.sample() for loc in c.locales[:2]]
     return timed_row(c, "update", "tlumach update", timing, peers.update_verdict(triples))
+
+
+WARM_UPDATE = "tlumach update (after an update: .tlumach/ kept)"
+
+
+def _update_tlumach_warm(c: Corpus, edited: Path) -> Row:
+    """The same edit, in a project whose last update left its state (.tlumach/), as in daily use:
+    base updated once (not timed), then every document edited. Its catalogues must be the bytes
+    of the update without state."""
+    warm = c.work / "u-tlumach-warm"
+    command = [*peers.tlumach_command(), "--root", str(warm), "-q", "update"]
+
+    def prepare() -> None:
+        shutil.copytree(c.base, c.scratch("u-tlumach-warm"))
+        run_measured(command, cwd=c.work)
+        for path in sorted((edited / "docs").glob("*.md")):
+            shutil.copyfile(path, warm / "docs" / path.name)
+
+    timing = repeat(prepare, lambda: run_measured(command, cwd=c.work), c.repeat)
+    assert c.merged is not None
+    cold = {p.relative_to(c.merged): p.read_bytes() for p in sorted((c.merged / "locales").rglob("*.po*"))}
+    ours = {p.relative_to(warm): p.read_bytes() for p in sorted((warm / "locales").rglob("*.po*"))}
+    differ = sorted(str(k) for k in cold.keys() | ours.keys() if cold.get(k) != ours.get(k))
+    verdict = (peers.Verdict(False, f"{len(differ)} file(s) differ from the update without state, e.g. {differ[0]}")
+               if differ else peers.Verdict(True, f"all {len(ours)} templates and catalogues identical to the update without state"))
+    return timed_row(c, "update", WARM_UPDATE, timing, verdict)
 
 
 def _update_msgmerge(c: Corpus, edited: Path, jobs: int = 1) -> Row:

@@ -3,10 +3,12 @@ and the sanitiser as the second line of defence when the check gate is bypassed.
 
 from __future__ import annotations
 
+import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import polib
 import pytest
 
 from conftest import FIXTURES, REPO, assert_golden, run_gettext
@@ -276,5 +278,49 @@ def test_errors_only_check_gives_exactly_the_errors_of_a_full_check(root: Path) 
             full = check_catalog(po, path="x.po", locale=locale, glossary=terms)
             fast = check_catalog(po, path="x.po", locale=locale, glossary=terms, errors_only=True)
             assert fast == [f for f in full if f.severity is Severity.ERROR]
+            compared += 1
+    assert compared >= 1
+
+
+def _changed_since(po: polib.POFile, rng: random.Random) -> polib.POFile:
+    """The catalogue after an update: some translations edited, one entry gone, one new entry first
+    (every line moves), written and read back as the next check reads it."""
+    from tlumach.pofile import generate_po, parse_po
+
+    changed = parse_po(generate_po(po).encode("utf-8"), path=Path("x.po"))
+    active = [e for e in changed if not e.obsolete and e.msgid and not e.msgid_plural]
+    for entry in rng.sample(active, len(active) // 3):
+        entry.msgstr = rng.choice(("", entry.msgstr + " <b>", entry.msgstr.replace("1", "7"), entry.msgid))
+    changed.remove(active[-1])
+    changed.insert(0, polib.POEntry(msgid="A [new](https://example.org) paragraph of 2 lines.", msgstr="<script>x</script>"))
+    return parse_po(generate_po(changed).encode("utf-8"), path=Path("x.po"))
+
+
+@pytest.mark.parametrize("plural_forms", [None, "nplurals=2; plural=(n != 1);"], ids=["same plural forms", "plural forms changed"])
+def test_findings_taken_from_an_earlier_check_are_those_of_a_fresh_check(plural_forms: str | None) -> None:
+    from tlumach.catalog import load_catalog
+    from tlumach.checks import Finding, check_catalog
+    from tlumach.glossary import load_glossary
+    from tlumach.pofile import generate_po, parse_po
+
+    project, compared = Project(HOSTILE), 0
+    for locale in project.locale_codes():
+        terms = load_glossary(project.locales_dir, locale)
+        for path in sorted((project.locales_dir / locale / "LC_MESSAGES").glob("*.po")):
+            before = parse_po(generate_po(load_catalog(path)).encode("utf-8"), path=path)
+            found = check_catalog(before, path="x.po", locale=locale, glossary=terms, errors_only=True)
+            assert len(found) > 5  # the hostile corpus: many entries with errors to carry over
+            after = _changed_since(before, random.Random(locale))
+            if plural_forms:
+                after.metadata["Plural-Forms"] = plural_forms
+            fresh = check_catalog(after, path="x.po", locale=locale, glossary=terms, errors_only=True)
+            assert check_catalog(after, path="x.po", locale=locale, glossary=terms, earlier=(before, found), errors_only=True) == fresh
+            # and the earlier findings are what is used: a finding only the earlier check had comes back
+            kept = {(a.msgid, a.msgstr) for a in after}
+            lines = {f.line for f in found}
+            marker = next(e for e in before if e.msgid and not e.obsolete and e.linenum not in lines and (e.msgid, e.msgstr) in kept)
+            planted = [*found, Finding("x.po", marker.linenum, Severity.ERROR, "planted", "only in the earlier check")]
+            replayed = check_catalog(after, path="x.po", locale=locale, glossary=terms, earlier=(before, planted), errors_only=True)
+            assert any(f.code == "planted" for f in replayed) is (plural_forms is None)  # never across a plural change
             compared += 1
     assert compared >= 1

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES, REPO, run_gettext
 from tlumach.errors import CatalogError
-from tlumach.pofile import generate_po, parse_po
+from tlumach.pofile import entry_key, generate_po, parse_po, written_blocks
 
 HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
@@ -126,3 +126,47 @@ def test_wrapping_that_reads_only_line_ends_breaks_where_every_opportunity_is_we
             assert pofile._narrow_line_breaks(portion, text, 77, start) == expected, (portion, start)
             compared += 1
     assert compared > 10000
+
+
+def _written_catalogues() -> list[Path]:
+    return sorted(FIXTURES.rglob("*.po")) + sorted((REPO / "locales").glob("*/LC_MESSAGES/*.po"))
+
+
+def _edit_some(po: polib.POFile, rng: random.Random) -> None:
+    """Change a few entries the ways a merge does: new translation, fuzzy, obsolete, a new entry first."""
+    active = [e for e in po if not e.obsolete and e.msgid]
+    for entry in rng.sample(active, len(active) // 4):
+        what = rng.choice(("msgstr", "fuzzy", "obsolete", "previous"))
+        if what == "msgstr" and not entry.msgid_plural:
+            entry.msgstr = entry.msgstr + " (edited)" if entry.msgstr else "new translation"
+        elif what == "fuzzy" and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        elif what == "obsolete":
+            entry.obsolete = True
+            entry.occurrences = []
+        else:
+            entry.previous_msgid = entry.msgid + " before"
+    po.insert(0, polib.POEntry(msgid="A new first paragraph, " * 6, occurrences=[("docs/index.md", "1")]))
+
+
+@pytest.mark.parametrize("path", _written_catalogues(), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_lines_reused_from_a_written_file_give_the_bytes_of_a_fresh_write(path: Path) -> None:
+    text = generate_po(parse_po(path.read_bytes(), path=path))  # a file as tlumach writes it
+    po = parse_po(text.encode("utf-8"), path=path)
+    blocks = written_blocks(text, po)
+    assert len(blocks) == len({entry_key(e) for e in po}) == len(po)
+    _edit_some(po, random.Random(path.name))
+    fresh = parse_po(text.encode("utf-8"), path=path)
+    _edit_some(fresh, random.Random(path.name))
+    reused = generate_po(po, reuse=blocks)
+    assert reused == generate_po(fresh)
+    assert [e.linenum for e in po] == [e.linenum for e in fresh]  # findings name the same lines
+    assert set(blocks) & {entry_key(e) for e in po}  # some lines were taken as written
+
+
+def test_lines_are_reused_only_from_a_file_laid_out_as_tlumach_writes_it() -> None:
+    text = generate_po(parse_po((HEADER + 'msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\n').encode(), path=Path("x.po")))
+    po = parse_po(text.encode(), path=Path("x.po"))
+    assert len(written_blocks(text, po)) == 2
+    for other in (text.replace('\n\nmsgid "c"', '\n\n\nmsgid "c"'), text.rstrip("\n"), text.replace('\n\nmsgid "c"', '\nmsgid "c"')):
+        assert written_blocks(other, parse_po(other.encode(), path=Path("x.po"))) == {}, repr(other)

@@ -51,6 +51,13 @@ def _break_a_translation(root: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _edit_description(root: Path) -> None:
+    """An edit above the broken translation: the description turns fuzzy and every later line moves."""
+    path = root / "docs" / "index.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Amnesty International marks", "Amnesty International notes", 1), encoding="utf-8")
+
+
 def _edit_glossary(root: Path) -> None:
     with (root / "locales" / "ru" / "glossary.csv").open("a", encoding="utf-8") as handle:
         handle.write("four years,четыре года,test term\n")
@@ -78,11 +85,30 @@ def _edit_derived(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("Ales", "Alies", 1), encoding="utf-8")
 
 
+def _recorded(root: Path, like: Path | None = None) -> tuple[object, ...]:
+    """What the state holds of each file, less the clock: content, writer, findings, counts.
+
+    With ``like``, only of the files the state of ``like`` holds; any other record must still be
+    true of its file (a catalogue of a document now opted out stays on disk, and so may its record).
+    """
+    state = UpdateState.load(root)
+    assert state.stamps
+    keys = set(UpdateState.load(like).stamps) if like else set(state.stamps)
+    assert all(state.unchanged_key(k) for k in set(state.stamps) - keys)
+    return (
+        {k: (s.size, s.digest, s.written) for k, s in state.stamps.items() if k in keys},
+        {k: v for k, v in state.findings.items() if k in keys},
+        {k: v for k, v in state.summaries.items() if k in keys},
+        state.opted_out,
+    )
+
+
 CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("nothing", lambda root: None),
     ("a paragraph of the document", _edit_document),
     ("a translation (now an error)", _break_a_translation),
     ("nothing after an error", lambda root: None),
+    ("a line above the error", _edit_description),
     ("a glossary", _edit_glossary),
     ("a new document", _new_document),
     ("a deleted catalogue", _delete_catalogue),
@@ -104,6 +130,7 @@ def test_skipping_update_gives_what_a_full_update_gives_after_each_kind_of_chang
         expected = _update(full, "--full")
         assert _update(incremental) == expected, what
         assert _tree(incremental) == _tree(full), what
+        assert _recorded(incremental, like=full) == _recorded(full), what
         # and again: nothing changed since, so the same result from the state alone
         assert _update(incremental) == expected, what
         assert _tree(incremental) == _tree(full), what
@@ -200,3 +227,21 @@ def test_site_share_reads_no_catalogue_of_a_locale_it_does_not_render(tmp_path: 
     assert (counted.percent, counted.counts, counted.errors, counted.machine_assisted) == (
         rendered.percent, rendered.counts, rendered.errors, rendered.machine_assisted)
     assert counted.translations == {} and not counted.built
+
+
+def test_a_derived_catalogue_written_but_not_checked_keeps_no_findings_of_its_old_content(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "root")
+    derived = "locales/be@latin/LC_MESSAGES/index.po"
+    assert _update(root)[0] == 0 and derived in UpdateState.load(root).findings
+    _break_a_translation(root)  # in be: be@latin is transliterated from it, and so broken too
+    status, _ = _update(root, "be")  # be@latin is rewritten, but not asked for, so not checked
+    assert status == 1
+    state = UpdateState.load(root)
+    assert derived in state.stamps and derived not in state.findings and derived not in state.summaries
+    full = tmp_path / "full"
+    shutil.copytree(root, full)
+    shutil.rmtree(full / STATE_DIR)
+    expected = _update(full, "--full")
+    assert expected[0] == 1 and derived in expected[1]
+    assert _update(root) == expected  # the derived catalogue's errors are found, not replayed as none
+    assert _recorded(root, like=full) == _recorded(full)

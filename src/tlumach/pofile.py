@@ -684,7 +684,7 @@ def written_blocks(text: str, pofile: polib.POFile) -> dict[EntryKey, list[str]]
     its header and its entries in order, each a run of non-empty lines after one empty line, so
     every block is exactly format_entry of the entry parsed from it. Anything else gives {}.
     """
-    blocks = text[:-1].split("\n\n") if text.endswith("\n") else []
+    blocks = text[:-1].split("\n\n") if text.endswith("\n") and "\n\n\n" not in text else []
     if len(blocks) != len(pofile) + 1:
         return {}
     return {entry_key(entry): block.split("\n") for entry, block in zip(pofile, blocks[1:])}

@@ -196,6 +196,10 @@ def plan_update(
     def unchanged(locale: str, domain: str) -> bool:  # a catalogue as recorded
         return state.unchanged_key(key(locale, domain))
 
+    def settled(locale: str, domain: str) -> bool:  # as recorded, with the findings of that content
+        name = key(locale, domain)
+        return name in state.findings and name in state.summaries and state.unchanged_key(name)
+
     def recorded(locale: str, domain: str) -> Recorded | None:
         stamp = state.stamps.get(key(locale, domain))
         if stamp is None or not stamp.digest:
@@ -207,14 +211,14 @@ def plan_update(
         clean = domain not in dirty
         merge = []
         for locale in merged_locales:
-            if clean and clean_glossary[locale] and unchanged(locale, domain):
+            if clean and clean_glossary[locale] and settled(locale, domain):
                 skipped.add((locale, domain))
             else:
                 merge.append(locale)
         derive = []
         for derived in derived_locales:
             origin = DERIVED_LOCALES[derived][0]
-            if origin not in merge and unchanged(origin, domain) and unchanged(derived, domain):
+            if origin not in merge and unchanged(origin, domain) and settled(derived, domain):
                 skipped.add((derived, domain))
             else:
                 derive.append(derived)
