@@ -261,7 +261,7 @@ def _update_tlumach(c: Corpus, edited: Path) -> Row:
     return timed_row(c, "update", "tlumach update", timing, peers.update_verdict(triples))
 
 
-WARM_UPDATE = "tlumach update (after an update: .tlumach/ kept)"
+WARM_UPDATE = "tlumach update (state of the last update)"
 
 
 def _update_tlumach_warm(c: Corpus, edited: Path) -> Row:
