@@ -23,6 +23,9 @@ MALFORMED = {
     "text after string": (HEADER + 'msgid "a" x\nmsgstr "b"\n', 4, "unexpected text after the string"),
     "msgstr before msgid": (HEADER + 'msgstr "b"\n', 4, "msgstr without a msgid"),
     "stray continuation": ('"orphan"\n' + HEADER, 1, "string continuation with no keyword"),
+    # A backslash, then a long run of text and a stray quote: the reader once backtracked over
+    # every way to split the run (2^n steps), so this file never finished parsing.
+    "stray quote after an escape": (HEADER + 'msgid "a"\nmsgstr "\\n' + "word " * 60 + '" x"\n', 5, "unexpected text after the string"),
     "plural gap": (HEADER + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[2] "y"\n', 4, "without gaps"),
 }
 
@@ -34,6 +37,27 @@ def test_malformed_po_names_path_line_and_problem(name: str) -> None:
         parse_po(text.encode("utf-8"), path=Path("locales/be/LC_MESSAGES/index.po"))
     assert str(info.value).startswith(f"locales/be/LC_MESSAGES/index.po:{line}: ")
     assert message in str(info.value)
+
+
+def test_octal_and_hex_escapes_are_bytes_of_utf8_as_gnu_reads_them() -> None:
+    # msgcat prints this msgstr as "б б A B": each escape is one byte (hex modulo 256)
+    data = (HEADER + 'msgid "a"\nmsgstr "\\xd0\\xb1 \\320\\261 \\101 \\x4142"\n').encode()
+    assert parse_po(data, path=Path("x.po"))[0].msgstr == "б б A B"
+
+
+BYTES_NOT_UTF8 = HEADER + 'msgid "a"\nmsgstr "\\xd0x"\n'
+
+
+def test_escaped_bytes_that_are_not_utf8_are_refused_with_line_and_column() -> None:
+    with pytest.raises(CatalogError, match=r"x.po:5: the octal or hex escapes from column 8 on are not UTF-8"):
+        parse_po(BYTES_NOT_UTF8.encode(), path=Path("x.po"))
+
+
+def test_gnu_msgcat_refuses_escaped_bytes_that_are_not_utf8(gettext: None, tmp_path: Path) -> None:
+    path = tmp_path / "x.po"  # msgfmt copies the bytes into the .mo; msgcat, which reads text, refuses them
+    path.write_text(BYTES_NOT_UTF8, encoding="utf-8")
+    result = run_gettext("msgcat", path)
+    assert result.returncode != 0 and "invalid multibyte sequence" in result.stderr
 
 
 def test_wrong_encoding_is_reported_with_line() -> None:
@@ -170,3 +194,62 @@ def test_lines_are_reused_only_from_a_file_laid_out_as_tlumach_writes_it() -> No
     assert len(written_blocks(text, po)) == 2
     for other in (text.replace('\n\nmsgid "c"', '\n\n\nmsgid "c"'), text.rstrip("\n"), text.replace('\n\nmsgid "c"', '\nmsgid "c"')):
         assert written_blocks(other, parse_po(other.encode(), path=Path("x.po"))) == {}, repr(other)
+
+
+MUTATIONS = ['\\', '"', "\n", "\n\n", " ", "#", "#~ ", "#| ", 'msgid "x"\n', 'msgstr ""\n', "\\n", "\\101", "\\xd0",
+             "\r", "\t", "#, fuzzy\n", 'msgctxt "c"\n', '"y"\n', "\u00a0", 'msgid_plural "p"\n', 'msgstr[0] ""\n']
+
+
+def _outcome(read: object, data: bytes) -> object:
+    try:
+        po = read(data, path=Path("x.po"))  # type: ignore[operator]
+    except CatalogError as exc:
+        return str(exc)
+    return po.header, po.metadata, po.metadata_is_fuzzy, [sorted(e.__dict__.items()) for e in po]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_quick_reader_reads_what_the_line_by_line_reader_reads(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_po reads an entry laid out as usual in one step; on shipped, fixture and damaged
+    catalogues (inserted escapes, quotes, keywords, blank lines; lines cut) it gives the same
+    entries, or the same error at the same line, as reading every line on its own."""
+    from tlumach import pofile
+
+    quick = 0
+    fast_entry = pofile._fast_entry
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal quick
+        quick += 1
+        return fast_entry(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pofile, "_fast_entry", counting)
+    files = sorted((REPO / "locales").rglob("*.po"))[:6] + sorted(FIXTURES.rglob("*.po"))
+    rng = random.Random(seed)
+    compared = entries = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        before = quick
+        entries += len(parse_po(text.encode("utf-8"), path=path)) + 1
+        assert quick > before, f"{path}: no entry read by the quick path"
+        variants = [text]
+        for _ in range(25):
+            damaged = text
+            for _ in range(rng.randint(1, 3)):
+                at = rng.randrange(len(damaged) + 1)
+                roll = rng.random()
+                if roll < 0.5:
+                    damaged = damaged[:at] + rng.choice(MUTATIONS) + damaged[at:]
+                elif roll < 0.8:
+                    damaged = damaged[:at] + damaged[at + rng.randint(1, 5):]
+                else:
+                    lines = damaged.split("\n")
+                    del lines[rng.randrange(len(lines))]
+                    damaged = "\n".join(lines)
+            variants.append(damaged)
+        for variant in variants:
+            data = variant.encode("utf-8")
+            assert _outcome(parse_po, data) == _outcome(pofile.parse_po_by_lines, data), (path, variant)
+            compared += 1
+    assert compared == len(files) * 26
+    assert quick > entries * 26 * 0.5  # the quick path did most of the reading, not the fallback

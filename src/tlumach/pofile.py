@@ -84,10 +84,12 @@ class _Pending:
 
 
 def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
-    """Decode a PO string body (between the quotes)."""
+    """Decode a PO string body (between the quotes). As in GNU gettext, an octal (``\\320``) or
+    hex (``\\xd0``) escape is one byte of the file's encoding, UTF-8; its value is taken modulo 256."""
     if "\\" not in body:
         return body
-    out: list[str] = []
+    out: list[str | bytes] = []
+    first_byte = -1  # column of the first byte escape
     index = 0
     while index < len(body):
         char = body[index]
@@ -99,16 +101,13 @@ def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
         if nxt in _ESCAPES:
             out.append(_ESCAPES[nxt])
             index += 2
-        elif nxt and nxt in "01234567":
+            continue
+        if nxt and nxt in "01234567":
             digits = re.match(r"[0-7]{1,3}", body[index + 1 :])
-            assert digits is not None
-            out.append(chr(int(digits.group(), 8)))
-            index += 1 + len(digits.group())
+            base, skip = 8, 1
         elif nxt == "x" and re.match(r"[0-9A-Fa-f]", body[index + 2 : index + 3]):
             digits = re.match(r"[0-9A-Fa-f]+", body[index + 2 :])
-            assert digits is not None
-            out.append(chr(int(digits.group(), 16)))
-            index += 2 + len(digits.group())
+            base, skip = 16, 2
         else:
             shown = "\\" + nxt if nxt else "\\ at the end of the string"
             raise CatalogError(
@@ -116,11 +115,24 @@ def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
                 path=path,
                 line=line,
             )
-    return "".join(out)
+        assert digits is not None
+        out.append(bytes((int(digits.group(), base) % 256,)))
+        first_byte = first_byte if first_byte >= 0 else column + index + 1
+        index += skip + len(digits.group())
+    if first_byte < 0:
+        return "".join(out)  # type: ignore[arg-type]  # no bytes in it
+    try:
+        return b"".join(part if isinstance(part, bytes) else part.encode("utf-8") for part in out).decode("utf-8")
+    except UnicodeDecodeError:
+        raise CatalogError(
+            f"the octal or hex escapes from column {first_byte} on are not UTF-8; write the characters themselves",
+            path=path,
+            line=line,
+        ) from None
 
 
 _STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r]*$')
-_ESCAPED_BODY_RE = re.compile(r'(?:[^"\\]+|\\.)*', re.DOTALL)
+_ESCAPED_BODY_RE = re.compile(r'[^"\\]*+(?:\\.[^"\\]*+)*+', re.DOTALL)  # possessive: linear on a string that does not match
 _ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
 
 
@@ -197,14 +209,28 @@ def _entry(pending: _Pending, *, path: Path) -> polib.POEntry:
         raise CatalogError("a plural entry needs msgstr[0], msgstr[1], …, not msgstr", path=path, line=pending.line)
     if not plural and set(msgstrs) != {"msgstr"}:
         raise CatalogError("msgstr[N] without msgid_plural", path=path, line=pending.line)
+    entry = _made(pending, "".join(strings["msgid"]), "".join(strings["msgctxt"]) if "msgctxt" in strings else None)
+    if plural:
+        entry.msgid_plural = "".join(strings["msgid_plural"])
+        indices = sorted(int(k[7:-1]) for k in msgstrs)
+        if indices != list(range(len(indices))):
+            raise CatalogError("msgstr[N] indices must run 0, 1, 2, … without gaps", path=path, line=pending.line)
+        entry.msgstr_plural = {int(k[7:-1]): "".join(v) for k, v in msgstrs.items()}
+    else:
+        entry.msgstr = "".join(msgstrs["msgstr"])
+    return entry
+
+
+def _made(pending: _Pending, msgid: str, msgctxt: str | None, msgstr: str = "") -> polib.POEntry:
+    """A POEntry of what ``pending`` collected besides its strings."""
     # POEntry's keyword constructor, attribute by attribute (it costs more than the rest of the entry)
     entry = polib.POEntry.__new__(polib.POEntry)
     entry.__dict__.update(
-        msgid="".join(strings["msgid"]),
-        msgstr="",
+        msgid=msgid,
+        msgstr=msgstr,
         msgid_plural="",
         msgstr_plural={},
-        msgctxt="".join(strings["msgctxt"]) if "msgctxt" in strings else None,
+        msgctxt=msgctxt,
         obsolete=pending.obsolete,
         encoding="utf-8",
         comment="\n".join(pending.comment),
@@ -216,14 +242,6 @@ def _entry(pending: _Pending, *, path: Path) -> polib.POEntry:
         previous_msgid_plural=None,
         linenum=pending.line,
     )
-    if plural:
-        entry.msgid_plural = "".join(strings["msgid_plural"])
-        indices = sorted(int(k[7:-1]) for k in msgstrs)
-        if indices != list(range(len(indices))):
-            raise CatalogError("msgstr[N] indices must run 0, 1, 2, … without gaps", path=path, line=pending.line)
-        entry.msgstr_plural = {int(k[7:-1]): "".join(v) for k, v in msgstrs.items()}
-    else:
-        entry.msgstr = "".join(msgstrs["msgstr"])
     if pending.previous:
         for key, attr in (("msgctxt", "previous_msgctxt"), ("msgid", "previous_msgid"), ("msgid_plural", "previous_msgid_plural")):
             if key in pending.previous:
@@ -262,7 +280,13 @@ def _finish(pending: _Pending, pofile: polib.POFile, seen: dict[tuple[bool, str 
         return
     if not pending.strings:
         return  # trailing comments with no message: kept by GNU as nothing either
-    entry = _entry(pending, path=path)
+    _add(_entry(pending, path=path), pending, pofile, seen, path=path)
+
+
+def _add(
+    entry: polib.POEntry, pending: _Pending, pofile: polib.POFile, seen: dict[tuple[bool, str | None, str], int], *, path: Path,
+) -> None:
+    """Append a finished entry, or take it as the header; refuse a second definition of a message."""
     key = (entry.obsolete, entry.msgctxt, entry.msgid)
     if key in seen:
         raise CatalogError(
@@ -317,18 +341,95 @@ def _keyword(
     return pending
 
 
-def parse_po(data: bytes, *, path: Path) -> polib.POFile:
-    """Parse PO bytes strictly; raise CatalogError naming path:line on the first defect."""
-    text = _decode(data, path)
+# One entry as msgcat, msgmerge and tlumach write it, up to and including the blank line after it:
+# comment lines with no space at either end, then msgctxt, msgid and msgstr, each a string that
+# may continue on lines of their own. Anything else goes to the line-by-line reader.
+_FAST_STRING = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n'
+_FAST_BODY = r'"([^"\\\n]*+(?:\\.[^"\\\n]*+)*+)"\n((?:' + _FAST_STRING + r')*+)'
+_FAST_ENTRY_RE = re.compile(
+    r"((?:#[.:,| ][^\n]*(?<=\S)\n)*+)"
+    r"(?:msgctxt " + _FAST_BODY + r")?"
+    r"msgid " + _FAST_BODY + r"msgstr " + _FAST_BODY + r"(?:\n|\Z)"
+)
+
+
+def _fast_string(first: str, more: str) -> str:
+    """A keyword's string joined with its continuation lines, decoded; _Unusual for an escape the
+    line-by-line reader must decode (or report). No body holds a newline, so '"\\n"' is only ever
+    the seam between two lines, and escapes never span one."""
+    value = first + more[1:-2].replace('"\n"', "") if more else first
+    return _ESCAPE_RE.sub(_simple_escape, value) if "\\" in value else value
+
+
+def _fast_entry(match: re.Match[str], number: int, *, path: Path) -> tuple[_Pending, polib.POEntry]:
+    """The entry _FAST_ENTRY_RE matched at line ``number``, as the line-by-line reader makes it."""
+    comments, ctxt, ctxt_more, msgid, msgid_more, msgstr, msgstr_more = match.groups()
+    pending = _Pending()
+    if comments:
+        lines = comments.split("\n")
+        lines.pop()
+        for offset, line in enumerate(lines):
+            _comment_line(pending, line, path=path, number=number + offset)
+        number += len(lines)
+    pending.line = number
+    msgctxt = _fast_string(ctxt, ctxt_more) if ctxt is not None else None
+    return pending, _made(pending, _fast_string(msgid, msgid_more), msgctxt, _fast_string(msgstr, msgstr_more))
+
+
+def _new_pofile(path: Path) -> polib.POFile:
     pofile = polib.POFile(wrapwidth=PAGE_WIDTH, encoding="utf-8")
     pofile.fpath = str(path)
     pofile.header = ""
-    seen: dict[tuple[bool, str | None, str], int] = {}
-    pending = _Pending()
-    lines = text.split("\n")
+    return pofile
+
+
+def parse_po_by_lines(data: bytes, *, path: Path) -> polib.POFile:
+    """parse_po reading every line on its own: the reference its quick path is tested against."""
+    text = _decode(data, path)
+    pofile = _new_pofile(path)
+    _read_lines([raw.rstrip("\r") for raw in text.split("\n")] if "\r" in text else text.split("\n"), 1, pofile, {}, path=path)
+    return pofile
+
+
+def parse_po(data: bytes, *, path: Path) -> polib.POFile:
+    """Parse PO bytes strictly; raise CatalogError naming path:line on the first defect."""
+    text = _decode(data, path)
     if "\r" in text:
-        lines = [raw.rstrip("\r") for raw in lines]
-    for number, line in enumerate(lines, start=1):
+        return parse_po_by_lines(data, path=path)
+    pofile = _new_pofile(path)
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    # Entry by entry: one that matches the usual layout is read in one step, and any other text,
+    # up to the next blank line, line by line. Both leave nothing pending at a blank line, so the
+    # result is the line-by-line reader's for the whole file.
+    position, number, size = 0, 1, len(text)
+    match_entry = _FAST_ENTRY_RE.match
+    while position < size:
+        match = match_entry(text, position)
+        if match is not None:
+            try:
+                pending, entry = _fast_entry(match, number, path=path)
+            except _Unusual:
+                pass
+            else:
+                _add(entry, pending, pofile, seen, path=path)
+                number += text.count("\n", position, match.end())
+                position = match.end()
+                continue
+        end = text.find("\n\n", position)
+        end = size if end < 0 else end + 1
+        chunk = text[position:end]
+        _read_lines(chunk.split("\n"), number, pofile, seen, path=path)
+        number += chunk.count("\n") + 1
+        position = end + 1
+    return pofile
+
+
+def _read_lines(
+    lines: list[str], start: int, pofile: polib.POFile, seen: dict[tuple[bool, str | None, str], int], *, path: Path,
+) -> None:
+    """Read lines into ``pofile`` one by one, the first numbered ``start``; finish what is pending."""
+    pending = _Pending()
+    for number, line in enumerate(lines, start=start):
         first = line[:1]
         if first == '"' and line[-1:] == '"' and pending.last and not pending.obsolete:
             body = line[1:-1]  # the usual continuation line: plain text, no escapes
@@ -379,7 +480,6 @@ def parse_po(data: bytes, *, path: Path) -> polib.POFile:
         value = _string(match.group(3), path=path, line=number, column=column + match.start(3))
         pending = _keyword(pending, pofile, seen, match.group(1), value, path=path, number=number)
     _finish(pending, pofile, seen, path=path)
-    return pofile
 
 
 # ---------------------------------------------------------------- writing
@@ -593,9 +693,18 @@ def _wrap(keyword: str, value: str, prefix: str = "") -> tuple[str, ...]:
         text = _escaped(portion)
         columns = _widths(text)
         narrow = columns is None and (set(text) <= _narrow_plain() or not any(_special(char) for char in set(text)))
+        at_zero: list[int] | None = None  # the breaks of the text when it starts a line of its own
         if start + (len(text) if columns is None else columns[-1]) <= width:
             allowed: list[int] = []  # it fits: no break is taken wherever one is allowed
             breaks: list[int] = []
+        elif narrow and first and text:
+            # Whether the text breaks after ``keyword "`` only decides whether it starts on a line of
+            # its own; either way the lines are those from column 0. From any column, a text that
+            # does not fit breaks at its first opportunity at the latest: it breaks after the keyword
+            # if it breaks from column 0, or if it fits there and still has an opportunity.
+            at_zero = breaks = _narrow_line_breaks(portion, text, width, 0)
+            if not at_zero and not more and start <= width and len(text) <= width:
+                breaks = _narrow_line_breaks(portion, text, width, start)
         elif narrow:
             breaks = _narrow_line_breaks(portion, text, width, start)
         else:
@@ -604,7 +713,9 @@ def _wrap(keyword: str, value: str, prefix: str = "") -> tuple[str, ...]:
         if first and text and (more or start > width or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first = False
-            if narrow:
+            if at_zero is not None:
+                breaks = at_zero
+            elif narrow:
                 breaks = _narrow_line_breaks(portion, text, width, 0)
             else:
                 breaks = _line_breaks(text, allowed, columns, width, 0)
