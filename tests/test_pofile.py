@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -200,9 +201,9 @@ MUTATIONS = ['\\', '"', "\n", "\n\n", " ", "#", "#~ ", "#| ", 'msgid "x"\n', 'ms
              "\r", "\t", "#, fuzzy\n", 'msgctxt "c"\n', '"y"\n', "\u00a0", 'msgid_plural "p"\n', 'msgstr[0] ""\n']
 
 
-def _outcome(read: object, data: bytes) -> object:
+def _outcome(read: Callable[..., polib.POFile], data: bytes) -> object:
     try:
-        po = read(data, path=Path("x.po"))  # type: ignore[operator]
+        po = read(data, path=Path("x.po"))
     except CatalogError as exc:
         return str(exc)
     return po.header, po.metadata, po.metadata_is_fuzzy, [sorted(e.__dict__.items()) for e in po]

@@ -88,8 +88,8 @@ def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
     hex (``\\xd0``) escape is one byte of the file's encoding, UTF-8; its value is taken modulo 256."""
     if "\\" not in body:
         return body
-    out: list[str | bytes] = []
-    first_byte = -1  # column of the first byte escape
+    out: list[str] = []
+    first_byte = -1  # column of the first escape of a byte past ASCII (held as a surrogate until the end)
     index = 0
     while index < len(body):
         char = body[index]
@@ -116,13 +116,19 @@ def _unescape(body: str, *, path: Path, line: int, column: int) -> str:
                 line=line,
             )
         assert digits is not None
-        out.append(bytes((int(digits.group(), base) % 256,)))
-        first_byte = first_byte if first_byte >= 0 else column + index + 1
+        value = int(digits.group(), base) % 256
+        if value < 0x80:
+            out.append(chr(value))
+        else:
+            out.append(chr(0xDC00 + value))  # as surrogateescape decodes the byte
+            if first_byte < 0:
+                first_byte = column + index + 1
         index += skip + len(digits.group())
+    text = "".join(out)
     if first_byte < 0:
-        return "".join(out)  # type: ignore[arg-type]  # no bytes in it
-    try:
-        return b"".join(part if isinstance(part, bytes) else part.encode("utf-8") for part in out).decode("utf-8")
+        return text
+    try:  # the text was UTF-8, so the only surrogates are the escaped bytes
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
     except UnicodeDecodeError:
         raise CatalogError(
             f"the octal or hex escapes from column {first_byte} on are not UTF-8; write the characters themselves",
@@ -344,8 +350,8 @@ def _keyword(
 # One entry as msgcat, msgmerge and tlumach write it, up to and including the blank line after it:
 # comment lines with no space at either end, then msgctxt, msgid and msgstr, each a string that
 # may continue on lines of their own. Anything else goes to the line-by-line reader.
-_FAST_STRING = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"\n'
-_FAST_BODY = r'"([^"\\\n]*+(?:\\.[^"\\\n]*+)*+)"\n((?:' + _FAST_STRING + r')*+)'
+_FAST_CHARS = r'[^"\\\n]*+(?:\\.[^"\\\n]*+)*+'  # a string body on one line, escapes whole
+_FAST_BODY = r'"(' + _FAST_CHARS + r')"\n((?:"' + _FAST_CHARS + r'"\n)*+)'
 _FAST_ENTRY_RE = re.compile(
     r"((?:#[.:,| ][^\n]*(?<=\S)\n)*+)"
     r"(?:msgctxt " + _FAST_BODY + r")?"
@@ -385,7 +391,10 @@ def _new_pofile(path: Path) -> polib.POFile:
 
 def parse_po_by_lines(data: bytes, *, path: Path) -> polib.POFile:
     """parse_po reading every line on its own: the reference its quick path is tested against."""
-    text = _decode(data, path)
+    return _by_lines(_decode(data, path), path)
+
+
+def _by_lines(text: str, path: Path) -> polib.POFile:
     pofile = _new_pofile(path)
     _read_lines([raw.rstrip("\r") for raw in text.split("\n")] if "\r" in text else text.split("\n"), 1, pofile, {}, path=path)
     return pofile
@@ -395,7 +404,7 @@ def parse_po(data: bytes, *, path: Path) -> polib.POFile:
     """Parse PO bytes strictly; raise CatalogError naming path:line on the first defect."""
     text = _decode(data, path)
     if "\r" in text:
-        return parse_po_by_lines(data, path=path)
+        return _by_lines(text, path)
     pofile = _new_pofile(path)
     seen: dict[tuple[bool, str | None, str], int] = {}
     # Entry by entry: one that matches the usual layout is read in one step, and any other text,
