@@ -196,6 +196,7 @@ def test_site_build_reuses_the_findings_the_update_recorded(tmp_path: Path, monk
     assert state is not None and state.errors and all("index.po" in e for e in state.errors)
     expected = state.errors
 
+    shutil.rmtree(root / STATE_DIR)  # the site cache the build without state wrote
     shutil.move(tmp_path / "kept-state", root / STATE_DIR)
     plugin.state = None
 
@@ -221,7 +222,7 @@ def test_site_share_reads_no_catalogue_of_a_locale_it_does_not_render(tmp_path: 
     plugin = site.TlumachPlugin()
     plugin.load_config({})
     rendered = plugin._load_locale("ru", root / "locales", render=True)
-    monkeypatch.setattr(site, "load_catalog", lambda path: (_ for _ in ()).throw(AssertionError(f"read {path}")))
+    monkeypatch.setattr(site, "catalog_bytes", lambda path: (_ for _ in ()).throw(AssertionError(f"read {path}")))
     counted = plugin._load_locale("ru", root / "locales", render=False)
     assert rendered is not None and counted is not None
     assert (counted.percent, counted.counts, counted.errors, counted.machine_assisted) == (

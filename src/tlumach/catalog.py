@@ -448,10 +448,19 @@ def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:
 
 def load_catalog(path: Path) -> polib.POFile:
     """Read a catalogue strictly (errors name path:line)."""
+    return parse_catalog(catalog_bytes(path), path=path)
+
+
+def catalog_bytes(path: Path) -> bytes:
+    """A catalogue file's content, or a CatalogError naming it."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+
+
+def parse_catalog(data: bytes, *, path: Path) -> polib.POFile:
+    """load_catalog of content already read from ``path``."""
     po = parse_po(data, path=path)
     po.fpath = str(path)
     return po

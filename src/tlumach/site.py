@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from tlumach import ui
-from tlumach.catalog import babel_locale, load_catalog, summarise, translations
+from tlumach.catalog import babel_locale, catalog_bytes, parse_catalog, summarise, translations
 from tlumach.checks import check_catalog
 from tlumach.findings import Term
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
@@ -34,7 +34,8 @@ from tlumach.extract import extract_segments
 from tlumach.project import catalog_locale, domain_for, opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
-from tlumach.state import UpdateState
+from tlumach.sitecache import ContentCache, segments_cache, translations_cache
+from tlumach.state import UpdateState, digest
 from tlumach.segment import Document, Role, Segment
 from tlumach.siteoutput import PageRecord, split_search_index, write_share, write_sitemaps
 from tlumach.translit import DERIVED_LOCALES, transliterate
@@ -91,6 +92,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.names: dict[str, str] = {}
         self.not_found: dict[str, bytes] = {}
         self.state: UpdateState | None = None
+        self.segments: ContentCache[tuple[Segment, ...]] | None = None  # of the build under way
         self.languages: list[Any] = []  # mkdocs-static-i18n's language configs: source + published
         self.translated: set[str] = set()  # source pages every published locale has a version of
         self.own_switcher = True  # False when mkdocs.yml sets its own extra.alternate
@@ -204,9 +206,19 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         terms: list[Term] | None = None
         state = self._update_state(locales_dir.parent)
         glossary_unchanged = state.unchanged(locales_dir / catalog_locale(locale) / GLOSSARY_NAME)
+        cache = translations_cache(locales_dir.parent, locale, state.fingerprint) if render else None
         for path in files:
             recorded = state.recorded(path) if glossary_unchanged else None
-            catalog = load_catalog(path) if render or recorded is None else None
+            catalog, published = None, None
+            if cache is not None or recorded is None:
+                data = catalog_bytes(path)
+                key, content_digest = state.key(path), digest(data)
+                published = cache.get(key, content_digest) if cache is not None and recorded is not None else None
+                if published is None:
+                    catalog = parse_catalog(data, path=path)
+                    if cache is not None:
+                        published = translations(catalog)
+                        cache.put(key, content_digest, published)
             if recorded is not None:
                 found, summary = recorded
                 if self.config.check:
@@ -224,8 +236,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             total += summary.total
             fuzzy += summary.fuzzy
             machine = machine or summary.machine_assisted
-            if catalog is not None and render:
-                by_domain[path.relative_to(directory).with_suffix("").as_posix()] = translations(catalog)
+            if published is not None:
+                by_domain[path.relative_to(directory).with_suffix("").as_posix()] = published
+        if cache is not None:
+            cache.save()
         percent = 100.0 * translated / total if total else 100.0
         counts = (translated, fuzzy, total - translated - fuzzy)
         return LocaleState(locale, by_domain, percent, machine, errors, counts, built=render)
@@ -237,11 +251,16 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if domain not in self.documents:
             text = file.content_string.replace("\r\n", "\n")
             reference = f"docs/{file.src_uri}"
-            try:
-                segments = extract_segments(text, path=reference)
-            except TlumachError as exc:
-                raise PluginError(f"tlumach: {exc}") from exc
-            self.documents[domain] = Document(reference, domain, text, tuple(segments))
+            content_digest = digest(text.encode("utf-8"))
+            segments = self.segments.get(domain, content_digest) if self.segments is not None else None
+            if segments is None:
+                try:
+                    segments = tuple(extract_segments(text, path=reference))
+                except TlumachError as exc:
+                    raise PluginError(f"tlumach: {exc}") from exc
+                if self.segments is not None:
+                    self.segments.put(domain, content_digest, segments)
+            self.documents[domain] = Document(reference, domain, text, segments)
         return self.documents[domain]
 
     @event_priority(0)
@@ -256,6 +275,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if self.generated:  # mkdocs-static-i18n's next language: the same files, rendered once
             return self._declare_generated(files, config)
         self.translated = {file.src_uri for file in sources}
+        root = Path(config.config_file_path).parent
+        self.segments = segments_cache(root, self._update_state(root).fingerprint)
         for file in sources:
             stem = file.src_uri[: -len(".md")]
             built = [(locale, state) for locale, state in self.locales.items() if state.built]
@@ -271,6 +292,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 # mkdocs-static-i18n only accepts files under docs_dir and rebuilds File objects from
                 # their paths, so the file is declared there and its content attached afterwards.
                 files.append(File(target, config.docs_dir, config.site_dir, config.use_directory_urls))
+        self.segments.save()
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             self.generated[PROGRESS_PAGE] = self._progress_markdown()
             files.append(File(PROGRESS_PAGE, config.docs_dir, config.site_dir, config.use_directory_urls))

@@ -30,6 +30,15 @@ STATE_VERSION = 3
 RACY_NS = 1_000_000_000  # 1 s: far above any file system's timestamp granularity
 
 
+def ensure_state_dir(directory: Path) -> Path:
+    """Create .tlumach/ with a .gitignore that keeps it out of commits (OSError if it cannot)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# tlumach's cache: safe to delete\n*\n", encoding="utf-8")
+    return directory
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -197,12 +206,8 @@ class UpdateState:
             "opted_out": sorted(self.opted_out),
             "summaries": {k: [v.translated, v.fuzzy, v.total, v.machine_assisted] for k, v in sorted(self.summaries.items())},
         }
-        directory = self.path.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            ignore = directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# tlumach's cache: safe to delete\n*\n", encoding="utf-8")
+            directory = ensure_state_dir(self.path.parent)
             fd, temp = tempfile.mkstemp(prefix=".state.", suffix=".tmp", dir=directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(raw, handle, separators=(",", ":"))

@@ -1,0 +1,135 @@
+"""What one site build keeps for the next: translations and segments, keyed by content digest.
+
+The site build reads every catalogue it renders and extracts every source document. Most of them
+are the same bytes as at the last build (``mkdocs serve`` rebuilds, a build after an update that
+changed a few catalogues), so ``.tlumach/site-<locale>.json`` keeps each catalogue's publishable
+translations and ``.tlumach/site-documents.json`` each document's segments, with the digest of the
+content they came from and tlumach's code fingerprint. An entry is used only for the same content
+and the same code; anything else (a changed file, other code, a damaged or foreign cache file) is
+read and extracted again, so the pages are the same bytes with or without the cache. A cache:
+never committed, safe to delete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from tlumach.segment import Role, Segment, Span
+from tlumach.state import STATE_DIR, ensure_state_dir
+
+T = TypeVar("T")
+Translations = dict[tuple[str | None, str], str]
+CACHE_VERSION = 1
+
+
+class ContentCache(Generic[T]):
+    """Values by key, each valid for one content digest; read once, written once if anything changed.
+
+    ``save`` keeps only the entries this build asked for, so a removed document or catalogue does
+    not stay in the cache.
+    """
+
+    def __init__(self, path: Path, fingerprint: str, *, encode: Callable[[T], Any], decode: Callable[[Any], T]) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self._encode = encode
+        self._decode = decode
+        self._stored: dict[str, Any] | None = None
+        self._used: dict[str, list[Any]] = {}
+        self._changed = False
+
+    def _entries(self) -> dict[str, Any]:
+        if self._stored is None:
+            self._stored = {}
+            try:
+                raw = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return self._stored
+            if isinstance(raw, dict) and raw.get("fingerprint") == self.fingerprint and raw.get("version") == CACHE_VERSION:
+                entries = raw.get("entries")
+                self._stored = entries if isinstance(entries, dict) else {}
+        return self._stored
+
+    def get(self, key: str, content_digest: str) -> T | None:
+        """The value stored for ``key`` if it came from content with this digest, else None."""
+        stored = self._entries().get(key)
+        if not isinstance(stored, list) or len(stored) != 2 or stored[0] != content_digest:
+            return None
+        try:
+            value = self._decode(stored[1])
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None  # a damaged entry: read the file again
+        self._used[key] = stored
+        return value
+
+    def put(self, key: str, content_digest: str, value: T) -> None:
+        self._used[key] = [content_digest, self._encode(value)]
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the entries used by this build atomically, if any was new; a failure is not an error."""
+        if not self._changed:
+            return
+        raw = {"version": CACHE_VERSION, "fingerprint": self.fingerprint, "entries": dict(sorted(self._used.items()))}
+        try:
+            directory = ensure_state_dir(self.path.parent)
+            fd, temp = tempfile.mkstemp(prefix=".site.", suffix=".tmp", dir=directory)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(raw, handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temp, self.path)
+        except OSError:
+            Path(temp).unlink(missing_ok=True)
+            return
+        self._changed = False
+
+
+def _encode_translations(value: Translations) -> list[list[str | None]]:
+    return [[context, msgid, msgstr] for (context, msgid), msgstr in value.items()]
+
+
+def _decode_translations(raw: Any) -> Translations:
+    result: Translations = {}
+    for context, msgid, msgstr in raw:
+        if not (isinstance(msgid, str) and isinstance(msgstr, str) and (context is None or isinstance(context, str))):
+            raise TypeError("not a translation")
+        result[(context, msgid)] = msgstr
+    return result
+
+
+def _encode_segments(value: tuple[Segment, ...]) -> list[list[Any]]:
+    return [
+        [s.text, s.role.value, s.line, [[span.start, span.end] for span in s.spans], s.continuation, list(s.joiners),
+         s.field, s.quote, s.context]
+        for s in value
+    ]
+
+
+def _decode_segments(raw: Any) -> tuple[Segment, ...]:
+    segments = []
+    for text, role, line, spans, continuation, joiners, field, quote, context in raw:
+        strings = (text, continuation, field, quote, *joiners)
+        if not all(isinstance(s, str) for s in strings) or not (context is None or isinstance(context, str)):
+            raise TypeError("not a segment")
+        bounds = tuple(Span(int(start), int(end)) for start, end in spans)
+        segments.append(Segment(text, Role(role), int(line), bounds, continuation, tuple(joiners), field, quote, context))
+    return tuple(segments)
+
+
+def translations_cache(root: Path, locale: str, fingerprint: str) -> ContentCache[Translations]:
+    """Each rendered catalogue of ``locale``: its publishable translations, by project-relative path."""
+    path = root / STATE_DIR / f"site-{locale}.json"
+    return ContentCache(path, fingerprint, encode=_encode_translations, decode=_decode_translations)
+
+
+def segments_cache(root: Path, fingerprint: str) -> ContentCache[tuple[Segment, ...]]:
+    """Each source document's segments, by domain."""
+    path = root / STATE_DIR / "site-documents.json"
+    return ContentCache(path, fingerprint, encode=_encode_segments, decode=_decode_segments)
