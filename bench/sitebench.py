@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import corpus
 import peers
@@ -148,11 +150,22 @@ def stage_site(c: Corpus, rendered: Path) -> list[Row]:
 
     command = [*peers.tlumach_command(), "--root", str(project), "-q", "build", "--jobs", "2", "-d", "site-jobs2",
                "--site-url", "http://localhost:8000/"]
-    full, plain, after, two = interleave([
+    accounts: list[dict[str, Any]] = []
+
+    def accounted() -> Sample:
+        """The after-update build once more, timing tlumach's own work inside it (bench/hooktime.py)."""
+        report = c.work / "hooktime.json"
+        sample = run_measured([peers.PY, str(Path(__file__).with_name("hooktime.py")), str(project),
+                               str(project / "site-hooktime"), str(report)], cwd=project, env=ENV)
+        accounts.append(json.loads(report.read_text(encoding="utf-8")))
+        return sample
+
+    full, plain, after, two, _ = interleave([
         (lambda: shutil.rmtree(project / ".tlumach", ignore_errors=True), lambda: mkdocs_build(project)),
         (lambda: None, lambda: mkdocs_build(floor)),
         (update, lambda: mkdocs_build(project)),
         (update, lambda: run_measured(command, cwd=project, env=ENV)),
+        (update, accounted),
     ], c.repeat)
     mine = timed_row(c, "site", "mkdocs build + tlumach plugin (cold)", full, site_verdict(c, project / "site", c.locales))
     base = timed_row(c, "site", "mkdocs build, pre-translated .md (floor)", plain, site_verdict(c, floor / "site", c.locales))
@@ -166,7 +179,20 @@ def stage_site(c: Corpus, rendered: Path) -> list[Row]:
     shared.note += f"; vs the one-process build: {same} files identical, {sum(differ.values())} differ, {missing} missing"
     if not identical:
         shared.status = "WRONG"
-    return [mine, warm, shared, base]
+    return [mine, warm, shared, base, _account_row(c, accounts)]
+
+
+def _account_row(c: Corpus, accounts: list[dict[str, Any]]) -> Row:
+    """tlumach's own seconds inside an after-update build, against that build's, in the same process."""
+    middle = sorted(accounts, key=lambda a: a["share"])[len(accounts) // 2]
+    parts = ", ".join(f"{name} {seconds:.2f} s" for name, (seconds, _) in
+                      sorted({**middle["hooks"], "import": [middle["import_s"], 1]}.items(), key=lambda kv: -kv[1][0])
+                      if seconds >= 0.01)
+    shares = "/".join(f"{a['share']:.1%}" for a in accounts)
+    note = (f"tlumach's own work inside the build: {middle['own_s']:.2f} s of {middle['build_s']:.2f} s, "
+            f"{middle['share']:.1%} (runs: {shares}; target <= 10%); {parts}")
+    return Row(c.size, "site", "tlumach's own work in an after-update build (in process)", middle["build_s"],
+               None, [a["build_s"] for a in accounts], "reference", note)
 
 
 def _share_note(build: float, floor: float) -> str:

@@ -83,7 +83,7 @@ class ContentCache(Generic[T]):
             return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(raw, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.write(json.dumps(raw, ensure_ascii=False, separators=(",", ":")))  # dumps: C; dump: Python
             os.replace(temp, self.path)
         except OSError:
             Path(temp).unlink(missing_ok=True)

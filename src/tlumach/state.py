@@ -210,7 +210,7 @@ class UpdateState:
             directory = ensure_state_dir(self.path.parent)
             fd, temp = tempfile.mkstemp(prefix=".state.", suffix=".tmp", dir=directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(raw, handle, separators=(",", ":"))
+                handle.write(json.dumps(raw, separators=(",", ":")))  # dumps is the C encoder, dump is not
             os.replace(temp, self.path)
         except OSError:
             pass
