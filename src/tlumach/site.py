@@ -209,16 +209,15 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         cache = translations_cache(locales_dir.parent, locale, state.fingerprint) if render else None
         for path in files:
             recorded = state.recorded(path) if glossary_unchanged else None
-            catalog, published = None, None
-            if cache is not None or recorded is None:
+            catalog, published, key = None, None, state.key(path)
+            if cache is not None and recorded is not None:  # the record vouches for the content's digest
+                published = cache.get(key, state.stamps[key].digest)
+            if published is None and (cache is not None or recorded is None):
                 data = catalog_bytes(path)
-                key, content_digest = state.key(path), digest(data)
-                published = cache.get(key, content_digest) if cache is not None and recorded is not None else None
-                if published is None:
-                    catalog = parse_catalog(data, path=path)
-                    if cache is not None:
-                        published = translations(catalog)
-                        cache.put(key, content_digest, published)
+                catalog = parse_catalog(data, path=path)
+                if cache is not None:
+                    published = translations(catalog)
+                    cache.put(key, digest(data), published)
             if recorded is not None:
                 found, summary = recorded
                 if self.config.check:
