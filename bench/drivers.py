@@ -1,7 +1,8 @@
 """In-process loops that bench/run.py times as one subprocess each (interpreter start included).
 
     python bench/drivers.py tlumach-render ROOT OUT LOCALE...   # render_markdown, every doc x locale
-    python bench/drivers.py mdpo-extract DOCS OUT                # mdpo.md2po.markdown_to_pofile per doc
+    python bench/drivers.py mdpo-extract DOCS OUT [I/N]          # mdpo.md2po.markdown_to_pofile per doc
+                                                                 # (I/N: every Nth document from the Ith)
     python bench/drivers.py mdpo-render DOCS PODIR OUT           # mdpo.po2md.pofile_to_markdown per doc
 
 A per-file command line would start an interpreter per document; these loops give each tool its
@@ -34,11 +35,12 @@ def tlumach_render(root: Path, out: Path, locales: list[str]) -> None:
             (folder / f"{document.domain}.md").write_text(text, encoding="utf-8")
 
 
-def mdpo_extract(docs: Path, out: Path) -> None:
+def mdpo_extract(docs: Path, out: Path, share: str = "0/1") -> None:
     from mdpo.md2po import markdown_to_pofile
 
+    first, _, step = share.partition("/")
     out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(docs.glob("*.md")):
+    for path in sorted(docs.glob("*.md"))[int(first) :: int(step)]:
         markdown_to_pofile(str(path), po_filepath=str(out / f"{path.stem}.pot"), save=True, wrapwidth=79)
 
 
@@ -56,7 +58,7 @@ def main(argv: list[str]) -> int:
     if command == "tlumach-render":
         tlumach_render(Path(args[0]), Path(args[1]), args[2:])
     elif command == "mdpo-extract":
-        mdpo_extract(Path(args[0]), Path(args[1]))
+        mdpo_extract(Path(args[0]), Path(args[1]), *args[2:3])
     elif command == "mdpo-render":
         mdpo_render(Path(args[0]), Path(args[1]), Path(args[2]))
     else:

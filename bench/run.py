@@ -5,8 +5,8 @@
     .venv/bin/python bench/run.py --sizes 100x5 --repeat 5
 
 Stages: extract, update after one paragraph edited in every document, no-change update, render,
-the multilingual site (and its floor), per-locale site builds, and an incremental update of the
-biggest corpus. Prints a table and writes bench/results.json. See bench/README.md for the columns.
+the multilingual site (and its floor), per-locale site builds, and, on the biggest corpus, an
+incremental update and a site rebuilt after one edited paragraph. Prints a table and writes bench/results.json. See bench/README.md for the columns.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ def run_size(c: Corpus, args: argparse.Namespace) -> list[Row]:
     if c.biggest and "incremental" in args.stages:
         print(f"  {c.size}: incremental ...", flush=True)
         rows += stages.stage_incremental(c)
+    if c.biggest and "rebuild" in args.stages:
+        print(f"  {c.size}: rebuild after one edit ...", flush=True)
+        rows += sitebench.stage_rebuild(c)
     return rows + chain_rows(c.size, rows)
 
 
@@ -192,7 +195,7 @@ def write_results(path: Path, rows: Sequence[Row], args: argparse.Namespace, sta
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-STAGES = ("extract", "update", "no-change", "render", "site", "incremental")
+STAGES = ("extract", "update", "no-change", "render", "site", "incremental", "rebuild")
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:

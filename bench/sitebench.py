@@ -17,9 +17,11 @@ from typing import Any
 
 import corpus
 import peers
+from tlumach.catalog import load_catalog
+from tlumach.pofile import generate_po
 from measure import Sample, StageFailed, Timing, interleave, repeat, run_measured
 from peers import Verdict
-from stages import Corpus, Row, timed_row
+from stages import Corpus, Row, edit_paragraph, timed_row
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [peers.PY, "-m", "mkdocs"]
@@ -275,3 +277,95 @@ def build_only_locale(c: Corpus, project: Path) -> Row:
     translated = corpus.pseudo(_title(c.base / "docs" / f"{name}.md"), locale) in page
     verdict = Verdict(translated, "root pages translated" if translated else "the root pages are the English source")
     return timed_row(c, "site per runner", tool, timing, verdict)
+
+
+# ---------------------------------------------------------------- a rebuild after one edit
+
+
+REBUILD_SENTENCE = " One more sentence was added to this statement after it was published."
+
+
+def stage_rebuild(c: Corpus) -> list[Row]:
+    """One paragraph edited in one document of a built site: tlumach update, then the site rebuilt.
+
+    The usual way (`tlumach update`, then `tlumach build`, on every core), in a project whose first
+    build left its site cache (.tlumach/site-*.json). mkdocs has no incremental build, so the
+    rebuild renders every page again; what tlumach can spare is re-reading what did not change.
+    The rebuilt site is compared with the first one file by file: the edited document's pages must
+    differ in every language (and nothing else but the files that list every page or count every
+    message), the English page must carry the new sentence, and the other pages must be identical.
+    """
+    project = site_project(c, "s-rebuild")
+    tlumach = [*peers.tlumach_command(), "--root", str(project), "-q"]
+    build = [*tlumach, "build", "-d", "site", "--site-url", "http://localhost:8000/"]
+    update = [*tlumach, "update"]
+    run_measured(update, cwd=c.work)  # setup: the record the first build replays
+    first = repeat(lambda: shutil.rmtree(project / "site", ignore_errors=True), lambda: run_measured(build, cwd=project, env=ENV), 1)
+    (project / "site").rename(project / "site-first")
+    name = c.sample()[len(c.sample()) // 2]
+    edit_paragraph(project / "docs" / f"{name}.md", REBUILD_SENTENCE)
+    edited = repeat(lambda: None, lambda: run_measured(update, cwd=c.work), 1)
+    for locale in c.locales:  # the translators review the changed paragraph (not timed)
+        review_catalogue(project / "locales" / locale / "LC_MESSAGES" / f"{name}.po", locale)
+    again = repeat(lambda: None, lambda: run_measured(build, cwd=project, env=ENV), 1)
+    (project / "site").rename(project / "site-again")
+
+    def clean_clone() -> None:  # what CI does with the edited, reviewed project: no .tlumach/, update, build
+        shutil.rmtree(project / ".tlumach", ignore_errors=True)
+        run_measured(update, cwd=c.work)
+
+    cold = repeat(clean_clone, lambda: run_measured(build, cwd=project, env=ENV), 1)
+    same, differ, missing = compare_trees(project / "site", project / "site-again")
+    verdict = site_verdict(c, project / "site-first", c.locales)
+    rows = [
+        timed_row(c, "rebuild", "tlumach build (first, no site cache)", first, verdict),
+        timed_row(c, "rebuild", f"tlumach update (1 paragraph of {name} edited)", edited),
+        timed_row(c, "rebuild", "tlumach build after the edit (site cache of the first)", again,
+                  rebuild_verdict(project / "site-first", project / "site-again", name, ["en", *c.locales])),
+        timed_row(c, "rebuild", "tlumach build after the edit, clean clone (update, no site cache)", cold),
+    ]
+    rows[-1].note = f"vs the rebuild with the cache: {same} files identical, {sum(differ.values())} differ, {missing} missing"
+    if differ or missing:
+        rows[-1].status = rows[-2].status = "WRONG"
+    return rows
+
+
+def review_catalogue(path: Path, locale: str) -> int:
+    """What a translator does after an update: every fuzzy entry translated anew and marked reviewed."""
+    catalog = load_catalog(path)
+    reviewed = 0
+    for entry in catalog:
+        if "fuzzy" in entry.flags and not entry.obsolete:
+            entry.msgstr = corpus.pseudo(entry.msgid, locale)
+            entry.flags.remove("fuzzy")
+            entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+            reviewed += 1
+    if not reviewed:
+        raise StageFailed(f"{path}: the update left no fuzzy entry to review")
+    path.write_text(generate_po(catalog), encoding="utf-8")
+    return reviewed
+
+
+#: Files that list every page or count every message: a changed paragraph changes them too.
+_SITE_WIDE = ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "translation-progress/index.html")
+
+
+def rebuild_verdict(first: Path, again: Path, name: str, languages: Sequence[str]) -> Verdict:
+    """The edited document's pages changed in every language, the rest of the site did not."""
+    before = {p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file()}
+    after = {p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file()}
+    if before != after:
+        return Verdict(False, f"the rebuilt site has other files: {sorted(before ^ after)[:3]}")
+    pages = {f"{'' if lang == 'en' else lang + '/'}{name}/index.html" for lang in languages}
+    differ = {rel for rel in sorted(before) if (first / rel).read_bytes() != (again / rel).read_bytes()}
+    unchanged = sorted(pages - differ)
+    if unchanged:
+        return Verdict(False, f"{unchanged[0]} is as before the edit")
+    if REBUILD_SENTENCE.strip() not in (again / f"{name}/index.html").read_text(encoding="utf-8"):
+        return Verdict(False, f"{name}/index.html lacks the added sentence")
+    wide = {rel for rel in differ - pages if rel.split("/", 1)[-1] in _SITE_WIDE or rel in _SITE_WIDE}
+    other = sorted(differ - pages - wide)
+    if other:
+        return Verdict(False, f"{len(other)} other file(s) changed, e.g. {other[0]}")
+    return Verdict(True, f"{len(pages)} pages of {name} changed, {len(wide)} site-wide files (search index, "
+                         f"sitemaps, progress pages), the other {len(before) - len(differ)} files identical")

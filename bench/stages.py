@@ -135,10 +135,11 @@ def peer_catalogues(c: Corpus, peer: str, name: str) -> Path:
 def stage_extract(c: Corpus) -> list[Row]:
     rows = [attempt(c, "extract", "tlumach extract", lambda: _extract_tlumach(c))]
     reference = c.work / "x-tlumach" / "locales"
-    for peer, tool, body in (
-        ("translate-toolkit", "translate-toolkit md2po (dir)", _extract_tt),
-        ("mdpo", "mdpo md2po (in-process loop)", _extract_mdpo),
-        ("po4a", "po4a-updatepo -o markdown (per doc)", _extract_po4a),
+    for peer, tool, body, name in (
+        ("translate-toolkit", "translate-toolkit md2po (dir)", _extract_tt, "x-translate-toolkit"),
+        ("mdpo", "mdpo md2po (in-process loop)", _extract_mdpo, "x-mdpo"),
+        ("mdpo", MDPO_TWO, lambda c, out: _extract_mdpo(c, out, 2), "x-mdpo2"),
+        ("po4a", "po4a-updatepo -o markdown (per doc)", _extract_po4a, "x-po4a"),
     ):
         if not c.installed[peer]:
             rows.append(skipped(c, "extract", peer, tool))
@@ -147,7 +148,7 @@ def stage_extract(c: Corpus) -> list[Row]:
         if again is not None:
             rows.append(again)
             continue
-        out = c.work / f"x-{peer}"
+        out = c.work / name
         row = attempt(c, "extract", tool, lambda: body(c, out))
         if row.status != "failed":
             pairs = [(reference / f"{n}.pot", out / f"{n}.pot") for n in c.sample()]
@@ -176,10 +177,18 @@ def _extract_tt(c: Corpus, out: Path) -> Row:
     return timed_row(c, "extract", "translate-toolkit md2po (dir)", timing)
 
 
-def _extract_mdpo(c: Corpus, out: Path) -> Row:
-    command = peers.driver("mdpo-extract", str(c.base / "docs"), str(out))
-    timing = repeat(clearer(c, out.name), lambda: run_measured(command, cwd=c.work), c.repeat)
-    return timed_row(c, "extract", "mdpo md2po (in-process loop)", timing)
+MDPO_TWO = "mdpo md2po (in-process loop, 2 at once)"
+
+
+def _extract_mdpo(c: Corpus, out: Path, jobs: int = 1) -> Row:
+    """mdpo's loop in one interpreter; with jobs=2, two interpreters, each every other document."""
+    if jobs == 1:
+        command = peers.driver("mdpo-extract", str(c.base / "docs"), str(out))
+        timing = repeat(clearer(c, out.name), lambda: run_measured(command, cwd=c.work), c.repeat)
+        return timed_row(c, "extract", "mdpo md2po (in-process loop)", timing)
+    lines = [peers.driver("mdpo-extract", str(c.base / "docs"), str(out), f"{n}/{jobs}") for n in range(jobs)]
+    timing = repeat(clearer(c, out.name), lambda: run_scripts_in_parallel(lines, cwd=c.work, name="mdpo2", jobs=jobs), c.repeat)
+    return timed_row(c, "extract", MDPO_TWO, timing)
 
 
 def _extract_po4a(c: Corpus, out: Path) -> Row:
@@ -231,6 +240,7 @@ def stage_update(c: Corpus) -> list[Row]:
         ("msgmerge", "GNU msgmerge --previous (per pair)", _update_msgmerge),
         ("msgmerge", "GNU msgmerge --previous (per pair, 2 at once)", lambda c, edited: _update_msgmerge(c, edited, 2)),
         ("translate-toolkit", "translate-toolkit pot2po (dir)", _update_pot2po),
+        ("translate-toolkit", "translate-toolkit pot2po (dir, 2 locales at once)", lambda c, edited: _update_pot2po(c, edited, 2)),
         ("po4a", "po4a-updatepo (per doc, all locales)", _update_po4a),
     ):
         if not c.installed[peer]:
@@ -313,17 +323,25 @@ def _update_msgmerge(c: Corpus, edited: Path, jobs: int = 1) -> Row:
     return timed_row(c, "update", tool, timing, peers.update_verdict(triples))
 
 
-def _update_pot2po(c: Corpus, edited: Path) -> Row:
-    out, templates = c.work / "u-pot2po", c.work / "templates-edited"
+def _update_pot2po(c: Corpus, edited: Path, jobs: int = 1) -> Row:
+    """pot2po per locale directory; with jobs=2, two locales at once (`make -j2`)."""
+    name = "u-pot2po" if jobs == 1 else f"u-pot2po{jobs}"
+    tool = "translate-toolkit pot2po (dir)" if jobs == 1 else f"translate-toolkit pot2po (dir, {jobs} locales at once)"
+    out, templates = c.work / name, c.work / "templates-edited"
     lines = [peers.tt("pot2po", templates, out / loc, template=edited / "locales" / loc / "LC_MESSAGES") for loc in c.locales]
 
     def prepare() -> None:
-        c.scratch("u-pot2po").mkdir(parents=True)
+        c.scratch(name).mkdir(parents=True)
 
-    timing = repeat(prepare, lambda: run_script(lines, cwd=c.work, name="pot2po"), c.repeat)
+    def measure() -> Sample:
+        if jobs == 1:
+            return run_script(lines, cwd=c.work, name=name)
+        return run_scripts_in_parallel(lines, cwd=c.work, name=name, jobs=jobs)
+
+    timing = repeat(prepare, measure, c.repeat)
     triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
                for n in c.sample() for loc in c.locales[:2]]
-    return timed_row(c, "update", "translate-toolkit pot2po (dir)", timing, peers.update_verdict(triples))
+    return timed_row(c, "update", tool, timing, peers.update_verdict(triples))
 
 
 def _update_po4a(c: Corpus, edited: Path) -> Row:
