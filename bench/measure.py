@@ -75,7 +75,12 @@ def run_script(lines: Sequence[Sequence[str]], *, cwd: Path, name: str) -> Sampl
 
 
 def run_scripts_in_parallel(lines: Sequence[Sequence[str]], *, cwd: Path, name: str, jobs: int) -> Sample:
-    """The same commands split over ``jobs`` scripts run side by side (``make -j``): the peer on every core."""
+    """The same commands split over ``jobs`` scripts run side by side (``make -j``): the peer on every core.
+
+    One job is run_script: the commands one after another.
+    """
+    if jobs <= 1:
+        return run_script(lines, cwd=cwd, name=name)
     scripts = []
     for number in range(jobs):
         script = cwd / f".bench-{name}-{number}.sh"

@@ -6,7 +6,8 @@
 
 Stages: extract, update after one paragraph edited in every document, no-change update, render,
 the multilingual site (and its floor), per-locale site builds, and, on the biggest corpus, an
-incremental update and a site rebuilt after one edited paragraph. Prints a table and writes bench/results.json. See bench/README.md for the columns.
+incremental update and a site rebuilt after one edited paragraph. Prints a table and writes
+bench/results.json. See bench/README.md for the columns.
 """
 
 from __future__ import annotations

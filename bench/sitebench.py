@@ -357,7 +357,7 @@ def rebuild_verdict(first: Path, again: Path, name: str, languages: Sequence[str
     if before != after:
         return Verdict(False, f"the rebuilt site has other files: {sorted(before ^ after)[:3]}")
     pages = {f"{'' if lang == 'en' else lang + '/'}{name}/index.html" for lang in languages}
-    differ = {rel for rel in sorted(before) if (first / rel).read_bytes() != (again / rel).read_bytes()}
+    differ = {rel for rel in before if (first / rel).read_bytes() != (again / rel).read_bytes()}
     unchanged = sorted(pages - differ)
     if unchanged:
         return Verdict(False, f"{unchanged[0]} is as before the edit")

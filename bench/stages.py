@@ -312,12 +312,7 @@ def _update_msgmerge(c: Corpus, edited: Path, jobs: int = 1) -> Row:
         for locale in c.locales:
             (out / locale).mkdir(parents=True)
 
-    def measure() -> Sample:
-        if jobs == 1:
-            return run_script(lines, cwd=c.work, name=name)
-        return run_scripts_in_parallel(lines, cwd=c.work, name=name, jobs=jobs)
-
-    timing = repeat(prepare, measure, c.repeat)
+    timing = repeat(prepare, lambda: run_scripts_in_parallel(lines, cwd=c.work, name=name, jobs=jobs), c.repeat)
     triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
                for n in c.sample() for loc in c.locales[:2]]
     return timed_row(c, "update", tool, timing, peers.update_verdict(triples))
@@ -333,12 +328,7 @@ def _update_pot2po(c: Corpus, edited: Path, jobs: int = 1) -> Row:
     def prepare() -> None:
         c.scratch(name).mkdir(parents=True)
 
-    def measure() -> Sample:
-        if jobs == 1:
-            return run_script(lines, cwd=c.work, name=name)
-        return run_scripts_in_parallel(lines, cwd=c.work, name=name, jobs=jobs)
-
-    timing = repeat(prepare, measure, c.repeat)
+    timing = repeat(prepare, lambda: run_scripts_in_parallel(lines, cwd=c.work, name=name, jobs=jobs), c.repeat)
     triples = [(_catalogue(edited, loc, n), out / loc / f"{n}.po", _catalogue(c.work / "u-tlumach", loc, n))
                for n in c.sample() for loc in c.locales[:2]]
     return timed_row(c, "update", tool, timing, peers.update_verdict(triples))
