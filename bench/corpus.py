@@ -8,9 +8,11 @@ headings, 10-40 blocks of prose with *emphasis*, **strong**, [links](https://exa
 seed and i, so the 10-document corpus is the first tenth of the 100-document one.
 
 DIR/locales/<L>/LC_MESSAGES/*.po: made by ``tlumach init L``, then every msgstr filled with
-``pseudo(msgid, L)``: Latin letters become Cyrillic ones (look-alikes where there are any) outside
-link targets, code spans, HTML tags and attribute lists, straight quotes become the locale's
-quotation marks; Markdown markup, URLs and numbers stay as they are, so tlumach's checks pass.
+``pseudo(msgid, L)``: outside link targets, code spans, HTML tags and attribute lists, Latin letters
+are shifted along the alphabet by a step of each locale's own (so every locale's text is its own,
+as real translations are: no cache is helped by a text repeated across locales) and become
+Cyrillic ones (look-alikes where there are any); straight quotes become the locale's quotation
+marks; Markdown markup, URLs and numbers stay as they are, so tlumach's checks pass.
 """
 
 from __future__ import annotations
@@ -61,18 +63,35 @@ _PLAIN = str.maketrans(
 _PROTECTED_RE = re.compile(r"(\]\([^)]*\)|`+[^`]*`+|<[^>\n]*>|\{[^}\n]*\}|&#?\w+;)")
 
 
-def pseudo(text: str, locale: str = "") -> str:
-    """A deterministic pseudo-translation that keeps markup, URLs and numbers intact."""
+def pseudo(text: str, locale: str = "", *, quotes: bool = True) -> str:
+    """A deterministic pseudo-translation, different in every locale, that keeps markup, URLs and numbers intact.
+
+    ``quotes=False`` keeps straight double quotes (inside a YAML double-quoted value).
+    """
     pieces = _PROTECTED_RE.split(text)
-    out = [piece if index % 2 else _letters(piece, locale) for index, piece in enumerate(pieces)]
+    out = [piece if index % 2 else _letters(piece, locale, quotes=quotes) for index, piece in enumerate(pieces)]
     return "".join(out)
 
 
-def _letters(text: str, locale: str) -> str:
-    text = text.translate(_PLAIN)
-    quotes = _QUOTES.get(locale)
-    if quotes:
-        text = re.sub(r'"([^"\n]*)"', rf"{quotes[0]}\1{quotes[1]}", text)
+def _shift(locale: str) -> dict[int, str]:
+    """Latin letters shifted along the alphabet by the locale's step, then made Cyrillic (_PLAIN)."""
+    step = LOCALES.index(locale) + 1 if locale in LOCALES else sum(map(ord, locale)) % 25 + 1 if locale else 0
+    lower, upper = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    shifted = lower[step:] + lower[:step] + upper[step:] + upper[:step]
+    return {ord(a): chr(_PLAIN[ord(b)]) for a, b in zip(lower + upper, shifted)}
+
+
+_SHIFTS: dict[str, dict[int, str]] = {}
+
+
+def _letters(text: str, locale: str, *, quotes: bool = True) -> str:
+    table = _SHIFTS.get(locale)
+    if table is None:
+        table = _SHIFTS[locale] = _shift(locale)
+    text = text.translate(table)
+    marks = _QUOTES.get(locale) if quotes else None
+    if marks:
+        text = re.sub(r'"([^"\n]*)"', rf"{marks[0]}\1{marks[1]}", text)
     return text
 
 
@@ -189,7 +208,7 @@ def pseudo_peer(msgid: str, locale: str) -> str:
         if key is None or key == "date":
             out.append(line)
         elif value.strip()[:1] == '"' and value.strip()[-1:] == '"' and len(value.strip()) > 1:
-            out.append(f'{key}: "{pseudo(value.strip()[1:-1])}"')  # the YAML quotes stay
+            out.append(f'{key}: "{pseudo(value.strip()[1:-1], locale, quotes=False)}"')  # the YAML quotes stay
         else:
             out.append(f"{key}:{pseudo(value, locale)}")
     return "\n".join(out)

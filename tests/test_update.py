@@ -82,3 +82,36 @@ def test_update_check_stages_nothing_and_names_every_stale_file(tmp_path: Path) 
     stale = [line for line in err.getvalue().splitlines() if line.endswith("stale; run: tlumach update")]
     locales = Project(root).locale_codes()
     assert len(stale) == 6 * (len(locales) + 1)  # six new templates and their catalogues in every locale
+
+
+def test_a_site_build_on_a_clean_clone_checks_every_catalogue_on_every_core_and_records_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    from tlumach.errors import PublishError
+    from tlumach.checks import Severity
+    from tlumach.pipeline import check_locales
+    from tlumach.site import build_site
+    from tlumach.state import STATE_DIR, UpdateState
+
+    root = copy_project(tmp_path / "project")
+    _many_documents(root)
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    path = root / "locales" / "ru" / "LC_MESSAGES" / "index.po"
+    path.write_text(path.read_text(encoding="utf-8").replace("Беляцк", "Бяляцк"), encoding="utf-8")
+    shutil.rmtree(root / STATE_DIR)  # a clean clone: nothing recorded
+    project = Project(root)
+    catalogues = sorted((root / "locales").glob("*/LC_MESSAGES/*.po"))
+    assert len(catalogues) >= PARALLEL_MERGES  # enough for the worker processes
+    expected = [str(f) for f in check_locales(project, ["ru"]) if f.severity is Severity.ERROR]
+    assert expected and all("ru/LC_MESSAGES/index.po:" in error for error in expected)
+
+    with pytest.raises(PublishError, match="strict mode"):  # a locale held back is a warning
+        build_site(root / "mkdocs.yml", tmp_path / "site", site_url="https://example.org/", offline=False)
+
+    held_back = [r.getMessage() for r in caplog.records if r.getMessage().startswith("tlumach: not publishing")]
+    assert held_back == [f"tlumach: not publishing 'ru': {len(expected)} check error(s), first: {expected[0]}"]
+    state = UpdateState.load(root)
+    assert [p.name for p in catalogues if state.recorded(p) is None] == []  # the next build reads the record
+    assert [str(f) for f in state.recorded(path)[0]] == expected

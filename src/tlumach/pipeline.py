@@ -157,7 +157,9 @@ def check_locales(
     names = list(domains) if domains is not None else [d.domain for d in project.documents()]
     jobs = [(locale, domain) for locale in locales for domain in names if (locale, domain) not in skip]
     loaded = loaded or {}
-    on_disk = [job for job in jobs if job not in loaded]
+    # Checked document after document (every locale of one together: a msgid's analysis is
+    # cached for its other locales), reported locale after locale.
+    on_disk = sorted((job for job in jobs if job not in loaded), key=lambda job: (job[1], job[0]))
     results: dict[tuple[str, str], list[Finding]] = {}
     terms = {locale: load_glossary(project.locales_dir, locale) for locale in {job[0] for job in jobs}}
     workers = min(os.cpu_count() or 1, 8)
@@ -168,12 +170,10 @@ def check_locales(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             chunks = pool.map(functools.partial(_check_one, project, terms, None), on_disk, chunksize=max(1, len(on_disk) // (workers * 8)))
             results = dict(zip(on_disk, chunks))
-    findings: list[Finding] = []
-    for job in jobs:
+    for job in sorted(jobs, key=lambda job: (job[1], job[0])):
         if job not in results:
             results[job] = _check_one(project, terms, loaded.get(job), job)
-        findings.extend(results[job])
-    return findings
+    return [finding for job in jobs for finding in results[job]]
 
 
 #: Below this many catalogues to check, starting worker processes costs more than it saves.

@@ -31,7 +31,7 @@ from tlumach.glossary import GLOSSARY_NAME, load_glossary
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
 from tlumach.extract import extract_segments
-from tlumach.project import catalog_locale, domain_for, opted_out
+from tlumach.project import Project, catalog_locale, domain_for, opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
 from tlumach.sitecache import ContentCache, segments_cache, translations_cache
@@ -39,6 +39,7 @@ from tlumach.state import UpdateState, digest
 from tlumach.segment import Document, Role, Segment
 from tlumach.siteoutput import PageRecord, split_search_index, write_share, write_sitemaps
 from tlumach.translit import DERIVED_LOCALES, transliterate
+from tlumach.update import record_checks
 
 log = get_plugin_logger(__name__)
 
@@ -132,6 +133,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         root = Path(config.config_file_path).parent
         locales_dir = root / self.config.locales_dir
         preview = self.serving if self.config.preview is None else self.config.preview
+        if self.config.check:
+            try:
+                self._record_checks(languages, locales_dir)
+            except TlumachError as exc:
+                raise PluginError(f"tlumach: {exc}") from exc
         kept = []
         for language in languages:
             if language.default or language.locale == "null":
@@ -164,6 +170,16 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.languages = kept
         self.names = {lang.locale: lang.name for lang in kept}
         return config
+
+    def _record_checks(self, languages: Sequence[Any], locales_dir: Path) -> None:
+        """Check and record first what no update recorded (a clean clone): on every core, a document's
+        locales together, rather than one catalogue after another in _load_locale.
+
+        ``mkdocs serve`` checks in its own process (it runs threads, which a fork does not carry).
+        """
+        loaded = {catalog_locale(lang.locale) for lang in languages if not (lang.default or lang.locale == "null" or lang.build is False)}
+        project = Project(locales_dir.parent, locales=locales_dir.name)
+        record_checks(project, self._update_state(locales_dir.parent), workers=1 if self.serving else None, locales=loaded)
 
     def _hold_back_reason(self, state: LocaleState | None, *, preview: bool) -> str | None:
         """Why a locale is not published (None: publish it); a preview publishes every catalogue."""

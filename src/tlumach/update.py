@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,23 +331,33 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
     state.save()
 
 
-def record_checks(project: Project, state: UpdateState, *, workers: int | None = None) -> int:
+def record_checks(
+    project: Project, state: UpdateState, *, workers: int | None = None, locales: Collection[str] | None = None
+) -> int:
     """Check every catalogue the state has no fresh record of, and record it (stamp, errors, counts).
 
     A site build then reads only the catalogues it renders (tlumach build --jobs: each share
-    renders some locales but must know which of all the others are published). Returns how many
-    catalogues were checked.
+    renders some locales but must know which of all the others are published), and a build on a
+    clean clone checks on every core. ``locales`` limits it to those catalogue directories.
+    Returns how many catalogues were checked.
     """
     from tlumach.merging import check_file
 
     jobs: list[tuple[str, Path]] = []
     for locale in project.locale_codes():
+        if locales is not None and locale not in locales:
+            continue
         glossary = project.locales_dir / locale / GLOSSARY_NAME
         fresh = state.unchanged(glossary)
         state.record(glossary)
         for path in sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po")):
             if not (fresh and state.recorded(path)):
                 jobs.append((locale, path))
+    # Document after document, every locale of one together: a msgid's analysis is cached for its
+    # other locales (checks._markdown), which one locale after another would have evicted.
+    jobs.sort(key=lambda job: (job[1].relative_to(project.locales_dir / job[0]).as_posix(), job[0]))
+    if not jobs:
+        return 0
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in {loc for loc, _ in jobs}}
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     arguments = ([project] * len(jobs), [loc for loc, _ in jobs], [path for _, path in jobs], [glossaries[loc] for loc, _ in jobs])
