@@ -324,3 +324,29 @@ def test_findings_taken_from_an_earlier_check_are_those_of_a_fresh_check(plural_
             assert any(f.code == "planted" for f in replayed) is (plural_forms is None)  # never across a plural change
             compared += 1
     assert compared >= 1
+
+
+def test_dangerous_scheme_shortcut_finds_what_the_full_normalisation_finds() -> None:
+    from tlumach.checks import _DANGEROUS, _dangerous_schemes, _normalised
+
+    rng = random.Random(7)
+    # letters of the schemes in both cases, what normalisation drops, and look-alikes that lowercase
+    # to something else (long s, dotless i, Kelvin sign, capital I with dot)
+    alphabet = "jJaAvVsScCrRiIpPtTbBdD: \t\n\x00\x7f\u00a0\u2003\u017f\u0131\u212a\u0130\u0307x"
+    found = 0
+    for _ in range(40000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        if rng.random() < 0.5:
+            text = rng.choice(["javascript:", "vbscript:", "data:", "JaVa\tScRiPt:", "d a t a:"])[: rng.randint(1, 12)] + text
+        exact = {scheme for scheme in _DANGEROUS if scheme in _normalised.__wrapped__(text)}
+        assert _dangerous_schemes(text) == exact, repr(text)
+        found += bool(exact)
+    assert found > 1000  # the shortcut was tried on texts that do hold a scheme
+
+
+def test_one_search_for_narrow_plain_text_agrees_with_the_set_of_narrow_plain_characters() -> None:
+    from tlumach.pofile import _narrow_plain, _outside_narrow_plain
+
+    narrow, outside = _narrow_plain(), _outside_narrow_plain()
+    assert [hex(c) for c in range(0x32000) if (outside.search(chr(c)) is None) != (chr(c) in narrow)] == []
+    assert outside.search("Алесь Бяляцкі, «Вясна» — 2025") is None and outside.search("日本") is not None

@@ -117,9 +117,17 @@ def _normalised(text: str) -> str:
     return _CONTROL_CHARS_RE.sub("", decoded).lower()
 
 
+# Every dangerous scheme ends in "t:" or "a:". In text with no entity or escape, _normalised only
+# drops whitespace and control characters and lowercases, and no character but T and A lowercases
+# to "t" or "a": text where no t/T/a/A comes before a colon (with only those between) has none.
+_SCHEME_END_RE = re.compile(r"[tTaA][\s\x00-\x1f\x7f]*:")
+
+
 def _dangerous_schemes(text: str) -> set[str]:
     if ":" not in text and "&" not in text and "%" not in text:
         return set()  # no scheme can hide in it, encoded or not
+    if "&" not in text and "%" not in text and _SCHEME_END_RE.search(text) is None:
+        return set()  # nothing encoded, and no colon a scheme could end with (https: and most text)
     normal = _normalised(text)
     return {scheme for scheme in _DANGEROUS if scheme in normal}
 

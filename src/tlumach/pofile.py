@@ -566,6 +566,21 @@ def _narrow_plain() -> frozenset[str]:
     """Every character below U+3000 that is one column wide and not a mark: text of these alone
     takes the narrow paths (no width table, no mark rules)."""
     return frozenset(chr(c) for c in range(0x20, 0x3000) if _width(chr(c)) == 1 and not _is_mark(chr(c)))
+
+
+@functools.cache
+def _outside_narrow_plain() -> re.Pattern[str]:
+    """A character not in _narrow_plain(): one search in C instead of a set of the text's characters."""
+    codes = sorted(ord(char) for char in _narrow_plain())
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    members = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[^{members}]")
+
 _ESCAPE_PAIR_RE = re.compile(r"\\.", re.DOTALL)
 _SPACES_RE = re.compile(r" +")
 _NOT_ALNUM_RE = re.compile(r"[^\w ]|_")  # neither a letter, a digit nor a space
@@ -700,8 +715,9 @@ def _wrap(keyword: str, value: str, prefix: str = "") -> tuple[str, ...]:
         more = number + 1 < len(portions)
         start = (len(prefix) + len(keyword) + 2 - after_break) if first else 0
         text = _escaped(portion)
-        columns = _widths(text)
-        narrow = columns is None and (set(text) <= _narrow_plain() or not any(_special(char) for char in set(text)))
+        plain = _outside_narrow_plain().search(text) is None  # most text: every character narrow and plain
+        columns = None if plain else _widths(text)
+        narrow = plain or (columns is None and not any(_special(char) for char in set(text)))
         at_zero: list[int] | None = None  # the breaks of the text when it starts a line of its own
         if start + (len(text) if columns is None else columns[-1]) <= width:
             allowed: list[int] = []  # it fits: no break is taken wherever one is allowed
