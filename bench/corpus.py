@@ -18,6 +18,7 @@ marks; Markdown markup, URLs and numbers stay as they are, so tlumach's checks p
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing
 import os
 import random
@@ -73,22 +74,24 @@ def pseudo(text: str, locale: str = "", *, quotes: bool = True) -> str:
     return "".join(out)
 
 
+@functools.cache
 def _shift(locale: str) -> dict[int, str]:
-    """Latin letters shifted along the alphabet by the locale's step, then made Cyrillic (_PLAIN)."""
-    step = LOCALES.index(locale) + 1 if locale in LOCALES else sum(map(ord, locale)) % 25 + 1 if locale else 0
+    """Latin letters shifted along the alphabet by the locale's step, then made Cyrillic (_PLAIN).
+
+    The step is 1 to 10 for LOCALES, 1 to 25 for any other locale, 0 (no shift) without one."""
+    if not locale:
+        step = 0
+    elif locale in LOCALES:
+        step = LOCALES.index(locale) + 1
+    else:
+        step = sum(map(ord, locale)) % 25 + 1
     lower, upper = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     shifted = lower[step:] + lower[:step] + upper[step:] + upper[:step]
     return {ord(a): chr(_PLAIN[ord(b)]) for a, b in zip(lower + upper, shifted)}
 
 
-_SHIFTS: dict[str, dict[int, str]] = {}
-
-
 def _letters(text: str, locale: str, *, quotes: bool = True) -> str:
-    table = _SHIFTS.get(locale)
-    if table is None:
-        table = _SHIFTS[locale] = _shift(locale)
-    text = text.translate(table)
+    text = text.translate(_shift(locale))
     marks = _QUOTES.get(locale) if quotes else None
     if marks:
         text = re.sub(r'"([^"\n]*)"', rf"{marks[0]}\1{marks[1]}", text)

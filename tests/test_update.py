@@ -89,8 +89,8 @@ def test_a_site_build_on_a_clean_clone_checks_every_catalogue_on_every_core_and_
 ) -> None:
     import shutil
 
-    from tlumach.errors import PublishError
     from tlumach.checks import Severity
+    from tlumach.errors import PublishError
     from tlumach.pipeline import check_locales
     from tlumach.site import build_site
     from tlumach.state import STATE_DIR, UpdateState

@@ -124,9 +124,7 @@ _SCHEME_END_RE = re.compile(r"[tTaA][\s\x00-\x1f\x7f]*:")
 
 
 def _dangerous_schemes(text: str) -> set[str]:
-    if ":" not in text and "&" not in text and "%" not in text:
-        return set()  # no scheme can hide in it, encoded or not
-    if "&" not in text and "%" not in text and _SCHEME_END_RE.search(text) is None:
+    if "&" not in text and "%" not in text and (":" not in text or _SCHEME_END_RE.search(text) is None):
         return set()  # nothing encoded, and no colon a scheme could end with (https: and most text)
     normal = _normalised(text)
     return {scheme for scheme in _DANGEROUS if scheme in normal}

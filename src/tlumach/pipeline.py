@@ -159,7 +159,8 @@ def check_locales(
     loaded = loaded or {}
     # Checked document after document (every locale of one together: a msgid's analysis is
     # cached for its other locales), reported locale after locale.
-    on_disk = sorted((job for job in jobs if job not in loaded), key=lambda job: (job[1], job[0]))
+    by_document = sorted(jobs, key=lambda job: (job[1], job[0]))
+    on_disk = [job for job in by_document if job not in loaded]
     results: dict[tuple[str, str], list[Finding]] = {}
     terms = {locale: load_glossary(project.locales_dir, locale) for locale in {job[0] for job in jobs}}
     workers = min(os.cpu_count() or 1, 8)
@@ -170,7 +171,7 @@ def check_locales(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             chunks = pool.map(functools.partial(_check_one, project, terms, None), on_disk, chunksize=max(1, len(on_disk) // (workers * 8)))
             results = dict(zip(on_disk, chunks))
-    for job in sorted(jobs, key=lambda job: (job[1], job[0])):
+    for job in by_document:
         if job not in results:
             results[job] = _check_one(project, terms, loaded.get(job), job)
     return [finding for job in jobs for finding in results[job]]

@@ -674,9 +674,10 @@ def _narrow_line_breaks(portion: str, text: str, width: int, start_column: int) 
 
 
 def _widths(text: str) -> list[int] | None:
-    """Column of each index (prefix sums of widths), or None when every character is one column."""
-    chars = set(text)
-    if chars <= _narrow_plain() or all(_width(char) == 1 for char in chars):
+    """Column of each index (prefix sums of widths), or None when every character is one column.
+
+    For text with a character outside _narrow_plain() (_wrap has taken the rest)."""
+    if all(_width(char) == 1 for char in set(text)):
         return None
     return list(itertools.accumulate((_width(char) for char in text), initial=0))
 

@@ -343,21 +343,22 @@ def record_checks(
     """
     from tlumach.merging import check_file
 
-    jobs: list[tuple[str, Path]] = []
+    unrecorded: list[tuple[str, str, Path]] = []  # (the catalogue's path inside its locale, locale, path)
     for locale in project.locale_codes():
         if locales is not None and locale not in locales:
             continue
         glossary = project.locales_dir / locale / GLOSSARY_NAME
         fresh = state.unchanged(glossary)
         state.record(glossary)
-        for path in sorted((project.locales_dir / locale / "LC_MESSAGES").rglob("*.po")):
+        directory = project.locales_dir / locale / "LC_MESSAGES"
+        for path in sorted(directory.rglob("*.po")):
             if not (fresh and state.recorded(path)):
-                jobs.append((locale, path))
+                unrecorded.append((path.relative_to(directory).as_posix(), locale, path))
+    if not unrecorded:
+        return 0
     # Document after document, every locale of one together: a msgid's analysis is cached for its
     # other locales (checks._markdown), which one locale after another would have evicted.
-    jobs.sort(key=lambda job: (job[1].relative_to(project.locales_dir / job[0]).as_posix(), job[0]))
-    if not jobs:
-        return 0
+    jobs = [(locale, path) for _inside, locale, path in sorted(unrecorded)]
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in {loc for loc, _ in jobs}}
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     arguments = ([project] * len(jobs), [loc for loc, _ in jobs], [path for _, path in jobs], [glossaries[loc] for loc, _ in jobs])
