@@ -32,7 +32,7 @@ HOOKS = (
     "on_page_context", "on_template_context", "on_post_page", "_keep_not_found", "_finish_site",
 )
 PARTS = (
-    "parse_catalog", "check_catalog", "extract_segments", "render_markdown", "sanitize_html",
+    "record_checks", "parse_catalog", "check_catalog", "extract_segments", "render_markdown", "sanitize_html",
     "write_sitemaps", "split_search_index", "write_share",
 )
 

@@ -6,6 +6,7 @@ import io
 from contextlib import redirect_stderr
 from pathlib import Path
 
+import polib
 import pytest
 
 from sitebuild import copy_project
@@ -82,6 +83,46 @@ def test_update_check_stages_nothing_and_names_every_stale_file(tmp_path: Path) 
     stale = [line for line in err.getvalue().splitlines() if line.endswith("stale; run: tlumach update")]
     locales = Project(root).locale_codes()
     assert len(stale) == 6 * (len(locales) + 1)  # six new templates and their catalogues in every locale
+
+
+def test_a_clean_clone_build_takes_the_translations_its_checks_parsed_and_builds_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import tlumach.site
+    from tlumach.catalog import parse_catalog
+    from tlumach.project import catalog_locale
+    from tlumach.site import build_site
+    from tlumach.state import STATE_DIR
+
+    root = copy_project(tmp_path / "project")
+    _many_documents(root)
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    shutil.rmtree(root / STATE_DIR)  # a clean clone: nothing recorded
+    monkeypatch.setenv("TLUMACH_THRESHOLD", "0")  # the copies are untranslated: publish them anyway
+    rendered = sorted((root / "locales").glob("*/LC_MESSAGES/*.po"))
+    assert len(rendered) >= PARALLEL_MERGES  # checked by the worker processes
+    parsed: list[str] = []
+
+    def counted(data: bytes, *, path: Path) -> polib.POFile:
+        parsed.append(path.relative_to(root).as_posix())
+        return parse_catalog(data, path=path)
+
+    monkeypatch.setattr(tlumach.site, "parse_catalog", counted)
+    build_site(root / "mkdocs.yml", tmp_path / "cold", site_url="https://example.org/", offline=False)
+    assert parsed == []  # the workers that checked each catalogue sent back its translations
+
+    for cache in (root / STATE_DIR).glob("site-*.json"):
+        cache.unlink()  # the record stays: this build parses each rendered catalogue for its translations
+    build_site(root / "mkdocs.yml", tmp_path / "parsed", site_url="https://example.org/", offline=False)
+    assert sorted(parsed) == sorted(p.relative_to(root).as_posix() for p in rendered)
+    cold = {p.relative_to(tmp_path / "cold"): p.read_bytes() for p in sorted((tmp_path / "cold").rglob("*")) if p.is_file()}
+    again = {p.relative_to(tmp_path / "parsed"): p.read_bytes() for p in sorted((tmp_path / "parsed").rglob("*")) if p.is_file()}
+    assert "Алеся Бяляцкага" in cold[Path("be/index.html")].decode("utf-8")
+    published = {path.parts[0] for path in cold if path.parts[1:] == ("copy-5", "index.html")}
+    assert {catalog_locale(locale) for locale in published} == {p.parts[-3] for p in rendered}  # every locale built
+    assert cold == again
 
 
 def test_a_site_build_on_a_clean_clone_checks_every_catalogue_on_every_core_and_records_it(

@@ -19,6 +19,7 @@ from tlumach.catalog import (
     new_catalog,
     same_catalog,
     same_messages,
+    translations,
 )
 from tlumach.checks import check_catalog
 from tlumach.errors import CatalogError, TlumachError
@@ -26,6 +27,7 @@ from tlumach.findings import Finding, Summary, Term
 from tlumach.glossary import COMMENT_PREFIX, term_comments
 from tlumach.pofile import EntryKey, generate_po, parse_po, written_blocks
 from tlumach.project import Project
+from tlumach.sitecache import Translations
 from tlumach.state import digest
 from tlumach.translit import DERIVED_LOCALES, transliterate
 from tlumach.update import Context, Job, LocaleUpdate, MergeCounts, Outcome, Output, Recorded
@@ -203,8 +205,11 @@ def annotate_terms(po: polib.POFile, terms: Sequence[Term]) -> None:
 
 
 
-def check_file(project: Project, locale: str, path: Path, glossary: Sequence[Term]) -> tuple[str, list[Finding], Summary] | None:
-    """A catalogue's digest, error findings and summary, as the site build computes them (None: malformed)."""
+def check_file(
+    project: Project, locale: str, path: Path, glossary: Sequence[Term], publish: bool = False
+) -> tuple[str, list[Finding], Summary, Translations | None] | None:
+    """A catalogue's digest, error findings, summary and (with ``publish``) publishable translations,
+    as the site build computes them (None: malformed)."""
     data = path.read_bytes()
     try:
         catalog = parse_po(data, path=path)
@@ -212,4 +217,4 @@ def check_file(project: Project, locale: str, path: Path, glossary: Sequence[Ter
         return None  # the build names it; nothing to record
     shown = path.relative_to(project.root).as_posix()
     found = check_catalog(catalog, path=shown, locale=locale, glossary=glossary, errors_only=True)
-    return digest(data), found, summarise(catalog)
+    return digest(data), found, summarise(catalog), translations(catalog) if publish else None

@@ -34,7 +34,7 @@ from tlumach.extract import extract_segments
 from tlumach.project import Project, catalog_locale, domain_for, opted_out
 from tlumach.render import render_markdown
 from tlumach.sanitize import sanitize_html
-from tlumach.sitecache import ContentCache, segments_cache, translations_cache
+from tlumach.sitecache import ContentCache, Translations, segments_cache, translations_cache
 from tlumach.state import UpdateState, digest
 from tlumach.segment import Document, Role, Segment
 from tlumach.siteoutput import PageRecord, split_search_index, write_share, write_sitemaps
@@ -98,6 +98,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.translated: set[str] = set()  # source pages every published locale has a version of
         self.own_switcher = True  # False when mkdocs.yml sets its own extra.alternate
         self.urls: dict[tuple[str, str], str] = {}
+        self.checked: dict[Path, tuple[str, Translations]] = {}  # this build's checks: digest, translations
 
     # ------------------------------------------------------------ configuration
 
@@ -124,6 +125,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
         self.generated, self.not_found, self.urls = {}, {}, {}
         self.state = None  # re-read per build: an update may have run in between (mkdocs serve)
+        self.checked = {}
         self.own_switcher = "alternate" not in config.extra
         wanted = {loc.strip() for loc in self.config.build_locales.split(",") if loc.strip()}
         if self.config.offline:
@@ -135,7 +137,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         preview = self.serving if self.config.preview is None else self.config.preview
         if self.config.check:
             try:
-                self._record_checks(languages, locales_dir)
+                self.checked = self._record_checks(languages, locales_dir, wanted)
             except TlumachError as exc:
                 raise PluginError(f"tlumach: {exc}") from exc
         kept = []
@@ -171,15 +173,19 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.names = {lang.locale: lang.name for lang in kept}
         return config
 
-    def _record_checks(self, languages: Sequence[Any], locales_dir: Path) -> None:
+    def _record_checks(self, languages: Sequence[Any], locales_dir: Path, wanted: set[str]) -> dict[Path, tuple[str, Translations]]:
         """Check and record first what no update recorded (a clean clone): on every core, a document's
-        locales together, rather than one catalogue after another in _load_locale.
+        locales together, rather than one catalogue after another in _load_locale. The catalogues
+        this build renders come back with their translations, so _load_locale does not parse them again.
 
         ``mkdocs serve`` checks in its own process (it runs threads, which a fork does not carry).
         """
-        loaded = {catalog_locale(lang.locale) for lang in languages if not (lang.default or lang.locale == "null" or lang.build is False)}
+        loaded = [lang.locale for lang in languages if not (lang.default or lang.locale == "null" or lang.build is False)]
+        rendered = {catalog_locale(locale) for locale in loaded if not wanted or locale in wanted}
         project = Project(locales_dir.parent, locales=locales_dir.name)
-        record_checks(project, self._update_state(locales_dir.parent), workers=1 if self.serving else None, locales=loaded)
+        workers = 1 if self.serving else None
+        state = self._update_state(locales_dir.parent)
+        return record_checks(project, state, workers=workers, locales={catalog_locale(loc) for loc in loaded}, publish=rendered)
 
     def _hold_back_reason(self, state: LocaleState | None, *, preview: bool) -> str | None:
         """Why a locale is not published (None: publish it); a preview publishes every catalogue."""
@@ -228,6 +234,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             catalog, published, key = None, None, state.key(path)
             if cache is not None and recorded is not None:  # the record vouches for the content's digest
                 published = cache.get(key, state.stamps[key].digest)
+                checked = self.checked.pop(path, None) if published is None else None
+                if checked is not None:  # checked by this build, which kept what it parsed
+                    published = checked[1]
+                    cache.put(key, *checked)
             if published is None and (cache is not None or recorded is None):
                 data = catalog_bytes(path)
                 catalog = parse_catalog(data, path=path)

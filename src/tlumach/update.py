@@ -27,6 +27,7 @@ from tlumach.translit import DERIVED_LOCALES
 
 if TYPE_CHECKING:
     from tlumach.catalog import CatalogUpdate
+    from tlumach.sitecache import Translations
 
 Progress = Callable[[int, int], None]
 
@@ -332,14 +333,20 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
 
 
 def record_checks(
-    project: Project, state: UpdateState, *, workers: int | None = None, locales: Collection[str] | None = None
-) -> int:
+    project: Project,
+    state: UpdateState,
+    *,
+    workers: int | None = None,
+    locales: Collection[str] | None = None,
+    publish: Collection[str] = (),
+) -> dict[Path, tuple[str, Translations]]:
     """Check every catalogue the state has no fresh record of, and record it (stamp, errors, counts).
 
     A site build then reads only the catalogues it renders (tlumach build --jobs: each share
     renders some locales but must know which of all the others are published), and a build on a
     clean clone checks on every core. ``locales`` limits it to those catalogue directories.
-    Returns how many catalogues were checked.
+    Returns, for each checked catalogue of a locale in ``publish``, its content digest and its
+    publishable translations: what the site build would otherwise parse the catalogue again for.
     """
     from tlumach.merging import check_file
 
@@ -355,23 +362,32 @@ def record_checks(
             if not (fresh and state.recorded(path)):
                 unrecorded.append((path.relative_to(directory).as_posix(), locale, path))
     if not unrecorded:
-        return 0
+        return {}
     # Document after document, every locale of one together: a msgid's analysis is cached for its
     # other locales (checks._markdown), which one locale after another would have evicted.
     jobs = [(locale, path) for _inside, locale, path in sorted(unrecorded)]
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in {loc for loc, _ in jobs}}
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    arguments = ([project] * len(jobs), [loc for loc, _ in jobs], [path for _, path in jobs], [glossaries[loc] for loc, _ in jobs])
+    arguments = (
+        [project] * len(jobs),
+        [loc for loc, _ in jobs],
+        [path for _, path in jobs],
+        [glossaries[loc] for loc, _ in jobs],
+        [loc in publish for loc, _ in jobs],
+    )
     if count > 1 and len(jobs) >= PARALLEL_MERGES:
         with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
             results = list(pool.map(check_file, *arguments, chunksize=max(1, len(jobs) // (count * 8))))
     else:
         results = [check_file(*job) for job in zip(*arguments)]
+    published: dict[Path, tuple[str, Translations]] = {}
     for (_locale, path), result in zip(jobs, results):
         if result is not None:
-            content_digest, found, summary = result
+            content_digest, found, summary, publishable = result
             state.record_digest(path, content_digest)
             state.record_findings(path, found)
             state.record_summary(path, summary)
+            if publishable is not None:
+                published[path] = (content_digest, publishable)
     state.save()
-    return len(jobs)
+    return published
