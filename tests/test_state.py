@@ -246,3 +246,42 @@ def test_a_derived_catalogue_written_but_not_checked_keeps_no_findings_of_its_ol
     assert expected[0] == 1 and derived in expected[1]
     assert _update(root) == expected  # the derived catalogue's errors are found, not replayed as none
     assert _recorded(root, like=full) == _recorded(full)
+
+
+def test_a_clone_with_the_record_restored_redoes_nothing_and_renews_its_stamps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI cache restores .tlumach/ into a fresh clone: the same bytes, every file at a new time."""
+    root = copy_project(tmp_path / "first")
+    _break_a_translation(root)  # a recorded error, which the clone must report as a full update does
+    expected = _update(root)
+    assert expected[0] != 0 and "<script>" in expected[1]
+    clone = tmp_path / "clone"
+    shutil.copytree(root, clone, copy_function=shutil.copyfile)  # copyfile: new modification times
+    for path in (clone / "locales").rglob("*.po"):
+        before = (root / path.relative_to(clone)).stat().st_mtime_ns
+        os.utime(path, ns=(before + 5 * 10**9, before + 5 * 10**9))  # certainly another time
+    project = Project(clone)
+    reads: list[Path] = []
+    import tlumach.merging as pipeline
+
+    original_load, original_read = pipeline.load_catalog, pipeline._read
+    monkeypatch.setattr(pipeline, "load_catalog", lambda path: reads.append(path) or original_load(path))
+    monkeypatch.setattr(pipeline, "_read", lambda path: reads.append(path) or original_read(path))
+    state = UpdateState.load(clone)
+    plan = plan_update(project, project.locale_codes(), now="2026-01-01 00:00+0000", state=state)
+    assert reads == [] and plan.writes == () and plan.updates == ()  # the content matched: nothing redone
+    assert len(plan.skipped) == len(project.locale_codes())
+    assert state.refreshed
+
+    assert _update(clone) == expected  # the recorded error, from the record
+    renewed = UpdateState.load(clone)
+    catalogues = sorted((clone / "locales").rglob("*.po"))
+    assert catalogues and all(renewed.stamps[renewed.key(p)].mtime_ns == p.stat().st_mtime_ns for p in catalogues)
+
+    path = clone / PO_BE  # the same size at another time, other content: the content decides
+    text = path.read_text(encoding="utf-8")
+    swapped = text.replace("Вясна", "Вясну", 1)
+    assert swapped != text and len(swapped.encode()) == len(text.encode())
+    path.write_text(swapped, encoding="utf-8")
+    assert not UpdateState.load(clone).unchanged(path)

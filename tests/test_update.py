@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from contextlib import redirect_stderr
 from pathlib import Path
 
@@ -83,6 +84,33 @@ def test_update_check_stages_nothing_and_names_every_stale_file(tmp_path: Path) 
     stale = [line for line in err.getvalue().splitlines() if line.endswith("stale; run: tlumach update")]
     locales = Project(root).locale_codes()
     assert len(stale) == 6 * (len(locales) + 1)  # six new templates and their catalogues in every locale
+
+
+def test_a_site_build_in_a_clone_with_the_record_restored_checks_nothing_and_renews_the_stamps(tmp_path: Path) -> None:
+    import shutil
+
+    from tlumach.state import UpdateState
+    from tlumach.update import record_checks
+
+    root = copy_project(tmp_path / "first")
+    _many_documents(root)
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    record_checks(Project(root), UpdateState.load(root))  # and a site build (derived locales: only here)
+    clone = tmp_path / "clone"
+    shutil.copytree(root, clone, copy_function=shutil.copyfile)  # a CI cache restored into a fresh clone
+    catalogues = sorted((clone / "locales").glob("*/LC_MESSAGES/*.po"))
+    for path in catalogues:
+        before = (root / path.relative_to(clone)).stat().st_mtime_ns
+        os.utime(path, ns=(before + 5 * 10**9, before + 5 * 10**9))
+    project = Project(clone)
+    assert record_checks(project, UpdateState.load(clone), publish=project.locale_codes()) == {}  # none checked
+    renewed = UpdateState.load(clone)
+    assert all(renewed.stamps[renewed.key(p)].mtime_ns == p.stat().st_mtime_ns for p in catalogues)
+    assert all(renewed.recorded(p) is not None for p in catalogues) and not renewed.refreshed
+    path = catalogues[0]
+    path.write_bytes(path.read_bytes().replace(b"msgstr \"", b"msgstr \" ", 1))  # a changed catalogue is checked
+    checked = record_checks(project, UpdateState.load(clone), publish=project.locale_codes())
+    assert list(checked) == [path]
 
 
 def test_a_clean_clone_build_takes_the_translations_its_checks_parsed_and_builds_the_same_site(

@@ -19,7 +19,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tlumach.findings import Finding, Severity, Summary
@@ -84,6 +84,8 @@ class UpdateState:
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     opted_out: set[str] = field(default_factory=set)  # documents recorded as not translated
     summaries: dict[str, Summary] = field(default_factory=dict)  # by catalogue, as last checked
+    #: A stamp was renewed because only the file's time had changed (see unchanged_key): worth saving.
+    refreshed: bool = False
 
     @property
     def path(self) -> Path:
@@ -131,8 +133,21 @@ class UpdateState:
             stat = os.stat(path)
         except FileNotFoundError:
             return recorded is not None and recorded.size < 0
-        if recorded is None or stat.st_size != recorded.size or stat.st_mtime_ns != recorded.mtime_ns:
+        if recorded is None or stat.st_size != recorded.size:
             return False
+        if stat.st_mtime_ns != recorded.mtime_ns:
+            # The same size at another time: a clone whose .tlumach/ a CI cache restored, a file saved
+            # again as it was, a touch. The content decides, as git's index refresh does, and the
+            # stamp takes the new time so that the next look needs only the stat again.
+            try:
+                with open(path, "rb") as handle:
+                    same = digest(handle.read()) == recorded.digest
+            except OSError:
+                return False
+            if same:
+                self.stamps[key] = replace(recorded, mtime_ns=stat.st_mtime_ns)
+                self.refreshed = True
+            return same
         if stat.st_mtime_ns >= self.recorded_ns - RACY_NS:
             try:
                 with open(path, "rb") as handle:
@@ -196,6 +211,7 @@ class UpdateState:
     def save(self) -> None:
         """Write the state atomically; a failure to write a cache is not an error of the update."""
         self.recorded_ns = time.time_ns()
+        self.refreshed = False
         raw = {
             "fingerprint": self.fingerprint,
             "recorded_ns": self.recorded_ns,

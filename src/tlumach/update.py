@@ -362,6 +362,8 @@ def record_checks(
             if not (fresh and state.recorded(path)):
                 unrecorded.append((path.relative_to(directory).as_posix(), locale, path))
     if not unrecorded:
+        if state.refreshed:
+            state.save()  # stamps renewed for their new times (a restored cache): the next build stats only
         return {}
     # Document after document, every locale of one together: a msgid's analysis is cached for its
     # other locales (checks._markdown), which one locale after another would have evicted.
