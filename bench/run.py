@@ -104,9 +104,10 @@ def chain_rows(size: str, rows: Sequence[Row]) -> list[Row]:
     if mine is None:
         return []
     out = [Row(size, "extract+update", "tlumach update (extracts, merges)", mine.seconds, mine.peak_mb, mine.runs)]
-    warm = next((r for r in rows if r.tool == stages.WARM_UPDATE and r.seconds), None)
-    if warm is not None:
-        out.append(Row(size, "extract+update", warm.tool, warm.seconds, warm.peak_mb, warm.runs, warm.status, warm.note))
+    for variant in (stages.WARM_UPDATE, stages.RESTORED_UPDATE):
+        warm = next((r for r in rows if r.tool == variant and r.seconds), None)
+        if warm is not None:
+            out.append(Row(size, "extract+update", warm.tool, warm.seconds, warm.peak_mb, warm.runs, warm.status, warm.note))
     extract, merge = ok("extract"), [r for r in ok("update") if "po4a" not in r.tool]
     if extract and merge:
         e, m = min(extract, key=lambda r: r.seconds or 0), min(merge, key=lambda r: r.seconds or 0)

@@ -236,6 +236,7 @@ def stage_update(c: Corpus) -> list[Row]:
     edited = prepare_edited(c)
     rows = [attempt(c, "update", "tlumach update", lambda: _update_tlumach(c, edited))]
     rows.append(attempt(c, "update", WARM_UPDATE, lambda: _update_tlumach_warm(c, edited)))
+    rows.append(attempt(c, "update", RESTORED_UPDATE, lambda: _update_tlumach_warm(c, edited, restored=True)))
     for peer, tool, body in (
         ("msgmerge", "GNU msgmerge --previous (per pair)", _update_msgmerge),
         ("msgmerge", "GNU msgmerge --previous (per pair, 2 at once)", lambda c, edited: _update_msgmerge(c, edited, 2)),
@@ -272,20 +273,28 @@ def _update_tlumach(c: Corpus, edited: Path) -> Row:
 
 
 WARM_UPDATE = "tlumach update (state of the last update)"
+RESTORED_UPDATE = "tlumach update (fresh clone, .tlumach/ restored)"
 
 
-def _update_tlumach_warm(c: Corpus, edited: Path) -> Row:
+def _update_tlumach_warm(c: Corpus, edited: Path, *, restored: bool = False) -> Row:
     """The same edit, in a project whose last update left its state (.tlumach/), as in daily use:
     base updated once (not timed), then every document edited. Its catalogues must be the bytes
-    of the update without state."""
-    warm = c.work / "u-tlumach-warm"
+    of the update without state. ``restored``: then copied file by file as a fresh clone with its
+    .tlumach/ restored by a CI cache is, every file at a new modification time."""
+    name = "u-tlumach-restored" if restored else "u-tlumach-warm"
+    warm = c.work / name
     command = [*peers.tlumach_command(), "--root", str(warm), "-q", "update"]
 
     def prepare() -> None:
-        shutil.copytree(c.base, c.scratch("u-tlumach-warm"))
+        shutil.copytree(c.base, c.scratch(name))
         run_measured(command, cwd=c.work)
         for path in sorted((edited / "docs").glob("*.md")):
             shutil.copyfile(path, warm / "docs" / path.name)
+        if restored:
+            earlier = c.scratch(f"{name}-earlier")
+            warm.rename(earlier)
+            shutil.copytree(earlier, warm, copy_function=shutil.copyfile)  # copyfile: new modification times
+            shutil.rmtree(earlier)
 
     timing = repeat(prepare, lambda: run_measured(command, cwd=c.work), c.repeat)
     assert c.merged is not None
@@ -294,7 +303,7 @@ def _update_tlumach_warm(c: Corpus, edited: Path) -> Row:
     differ = sorted(str(k) for k in cold.keys() | ours.keys() if cold.get(k) != ours.get(k))
     verdict = (peers.Verdict(False, f"{len(differ)} file(s) differ from the update without state, e.g. {differ[0]}")
                if differ else peers.Verdict(True, f"all {len(ours)} templates and catalogues identical to the update without state"))
-    return timed_row(c, "update", WARM_UPDATE, timing, verdict)
+    return timed_row(c, "update", RESTORED_UPDATE if restored else WARM_UPDATE, timing, verdict)
 
 
 def _update_msgmerge(c: Corpus, edited: Path, jobs: int = 1) -> Row:
