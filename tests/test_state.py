@@ -260,7 +260,7 @@ def test_a_clone_with_the_record_restored_redoes_nothing_and_renews_its_stamps(
     shutil.copytree(root, clone, copy_function=shutil.copyfile)  # copyfile: new modification times
     for path in (clone / "locales").rglob("*.po"):
         before = (root / path.relative_to(clone)).stat().st_mtime_ns
-        os.utime(path, ns=(before + 5 * 10**9, before + 5 * 10**9))  # certainly another time
+        os.utime(path, ns=(before - 5 * 10**9, before - 5 * 10**9))  # certainly another time
     project = Project(clone)
     reads: list[Path] = []
     import tlumach.merging as pipeline
@@ -285,3 +285,20 @@ def test_a_clone_with_the_record_restored_redoes_nothing_and_renews_its_stamps(
     assert swapped != text and len(swapped.encode()) == len(text.encode())
     path.write_text(swapped, encoding="utf-8")
     assert not UpdateState.load(clone).unchanged(path)
+
+
+def test_a_file_saved_again_unchanged_just_now_is_compared_by_content_but_not_restamped(tmp_path: Path) -> None:
+    """Within a clock tick of now the file could still change at the same time: its stamp waits."""
+    root = copy_project(tmp_path)
+    assert _update(root)[0] == 0
+    path = root / PO_BE
+    path.write_bytes(path.read_bytes())  # saved again as it was: a new time, the same bytes
+    state = UpdateState.load(root)
+    recorded = state.stamps[state.key(path)]
+    assert path.stat().st_mtime_ns != recorded.mtime_ns
+    assert state.unchanged(path) and not state.refreshed
+    assert state.stamps[state.key(path)] == recorded
+    old = path.stat().st_mtime_ns - 5 * 10**9
+    os.utime(path, ns=(old, old))  # the same save, seconds ago: the stamp takes its time
+    assert state.unchanged(path) and state.refreshed
+    assert state.stamps[state.key(path)].mtime_ns == old

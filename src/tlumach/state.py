@@ -144,7 +144,7 @@ class UpdateState:
                     same = digest(handle.read()) == recorded.digest
             except OSError:
                 return False
-            if same:
+            if same and stat.st_mtime_ns < time.time_ns() - RACY_NS:  # not within a clock tick of now
                 self.stamps[key] = replace(recorded, mtime_ns=stat.st_mtime_ns)
                 self.refreshed = True
             return same
