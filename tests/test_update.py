@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 from contextlib import redirect_stderr
 from pathlib import Path
 
 import polib
 import pytest
 
-from sitebuild import copy_project
+from sitebuild import copy_project, restored_clone
 from tlumach.cli import main
 from tlumach.errors import CatalogError
 from tlumach.project import Project
@@ -87,8 +86,6 @@ def test_update_check_stages_nothing_and_names_every_stale_file(tmp_path: Path) 
 
 
 def test_a_site_build_in_a_clone_with_the_record_restored_checks_nothing_and_renews_the_stamps(tmp_path: Path) -> None:
-    import shutil
-
     from tlumach.state import UpdateState
     from tlumach.update import record_checks
 
@@ -96,12 +93,8 @@ def test_a_site_build_in_a_clone_with_the_record_restored_checks_nothing_and_ren
     _many_documents(root)
     assert main(["--root", str(root), "-q", "update"]) == 0
     record_checks(Project(root), UpdateState.load(root))  # and a site build (derived locales: only here)
-    clone = tmp_path / "clone"
-    shutil.copytree(root, clone, copy_function=shutil.copyfile)  # a CI cache restored into a fresh clone
+    clone = restored_clone(root, tmp_path / "clone")
     catalogues = sorted((clone / "locales").glob("*/LC_MESSAGES/*.po"))
-    for path in catalogues:
-        before = (root / path.relative_to(clone)).stat().st_mtime_ns
-        os.utime(path, ns=(before - 5 * 10**9, before - 5 * 10**9))
     project = Project(clone)
     assert record_checks(project, UpdateState.load(clone), publish=project.locale_codes()) == {}  # none checked
     renewed = UpdateState.load(clone)
