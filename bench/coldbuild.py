@@ -12,7 +12,6 @@ byte-identical. The machine is shared: compare the shares of one run, not times 
 from __future__ import annotations
 
 import argparse
-import filecmp
 import json
 import os
 import shutil
@@ -25,16 +24,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
-from sitebench import site_project  # noqa: E402
+from sitebench import compare_trees, site_project  # noqa: E402
 from stages import Corpus  # noqa: E402
-
-
-def _same_tree(a: Path, b: Path) -> bool:
-    compared = filecmp.dircmp(a, b)
-    if compared.left_only or compared.right_only or compared.funny_files:
-        return False
-    _match, mismatch, errors = filecmp.cmpfiles(a, b, compared.common_files, shallow=False)
-    return not mismatch and not errors and all(_same_tree(a / d, b / d) for d in compared.common_dirs)
 
 
 def main() -> int:
@@ -69,9 +60,13 @@ def main() -> int:
                 rounds.append(result)
                 print(f"round {number} {name:8} build {result['build_s']:7.2f} s  tlumach {result['own_s']:5.2f} s"
                       f"  share {100 * result['share']:5.1f}%  on_config {result['hooks']['on_config'][0]:5.2f} s", flush=True)
-            if len(sites) == 2 and not _same_tree(sites["against"], sites["this"]):
-                print(f"round {number}: the two sites DIFFER", flush=True)
-                return 1
+            if len(sites) == 2:
+                same, differ, missing = compare_trees(sites["against"], sites["this"])
+                extra = sum(1 for p in sites["this"].rglob("*") if p.is_file()) - same - sum(differ.values())
+                if differ or missing or extra:
+                    print(f"round {number}: the two sites DIFFER: {differ or 'no file'} differing, {missing} missing, "
+                          f"{extra} extra", flush=True)
+                    return 1
     if args.out is not None:
         args.out.write_text(json.dumps({"docs": args.docs, "locales": args.locales, "rounds": rounds}, indent=1) + "\n",
                             encoding="utf-8")

@@ -234,8 +234,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             catalog, published, key = None, None, state.key(path)
             if cache is not None and recorded is not None:  # the record vouches for the content's digest
                 published = cache.get(key, state.stamps[key].digest)
-                checked = self.checked.pop(path, None) if published is None else None
-                if checked is not None:  # checked by this build, which kept what it parsed
+                checked = self.checked.pop(path, None)
+                if published is None and checked is not None:  # checked by this build, which kept what it parsed
                     published = checked[1]
                     cache.put(key, *checked)
             if published is None and (cache is not None or recorded is None):

@@ -63,6 +63,15 @@ def _version(distribution: str) -> str:
         return ""
 
 
+def _has_digest(path: str, content_digest: str) -> bool:
+    """Whether the file's content has this digest (False when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read()) == content_digest
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class Stamp:
     size: int
@@ -139,21 +148,13 @@ class UpdateState:
             # The same size at another time: a clone whose .tlumach/ a CI cache restored, a file saved
             # again as it was, a touch. The content decides, as git's index refresh does, and the
             # stamp takes the new time so that the next look needs only the stat again.
-            try:
-                with open(path, "rb") as handle:
-                    same = digest(handle.read()) == recorded.digest
-            except OSError:
-                return False
+            same = _has_digest(path, recorded.digest)
             if same and stat.st_mtime_ns < time.time_ns() - RACY_NS:  # not within a clock tick of now
                 self.stamps[key] = replace(recorded, mtime_ns=stat.st_mtime_ns)
                 self.refreshed = True
             return same
         if stat.st_mtime_ns >= self.recorded_ns - RACY_NS:
-            try:
-                with open(path, "rb") as handle:
-                    return digest(handle.read()) == recorded.digest
-            except OSError:
-                return False
+            return _has_digest(path, recorded.digest)  # racily clean: changed within the recorded tick?
         return True
 
     # ------------------------------------------------------------ recording
