@@ -61,6 +61,43 @@ def test_front_matter_block_scalar_is_refused_with_line() -> None:
     assert str(info.value).startswith("docs/x.md:2: ")
 
 
+# Characters that matter to a quoted YAML scalar: both quotes, the escape, YAML's line breaks
+# (NEL, U+2028, U+2029), characters it refuses (BEL, DEL, BOM), and ordinary ones.
+_SCALAR_ALPHABET = [
+    "a", "Z", " ", "\t", "#", ":", '"', "'", "\\", "\x85", "\u2028", "\u2029", "\x07", "\x7f", "\ufeff",
+    "é", "ł", "—", "«", "»", "\xa0", "\u2009", "\U0001f600", "{", "}", "[", "]", "&", "*", "%", "`", "|", ">", "-",
+]
+
+
+def test_quoted_front_matter_values_are_read_as_yaml_reads_them() -> None:
+    import random
+
+    import yaml
+
+    rng = random.Random(7)
+    cases = ['"Belarus: four years"', "'It''s'", '"a \\"quote\\""', '"\\u0410"', "'x'", '""', "''"]
+    for _ in range(30000):
+        quote = rng.choice("'\"")
+        cases.append(quote + "".join(rng.choice(_SCALAR_ALPHABET) for _ in range(rng.randint(0, 8))) + quote)
+    decoded = refused = 0
+    for raw in cases:
+        try:
+            expected = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            expected = None
+        text = f"---\ntitle: {raw}\n---\n\nText\n"
+        if isinstance(expected, str):
+            segments = extract_segments(text, path="docs/x.md")
+            front = [s.text for s in segments if s.role is Role.FRONT_MATTER]
+            assert front == ([expected] if expected.strip() else []), raw
+            decoded += 1
+        else:
+            with pytest.raises(SourceError):
+                extract_segments(text, path="docs/x.md")
+            refused += 1
+    assert decoded > 10000 and refused > 1000  # both outcomes well exercised
+
+
 def test_invalid_utf8_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"# Title\n\nfine\n\nbroken \xff byte\n")

@@ -146,6 +146,70 @@ def test_a_clean_clone_build_takes_the_translations_its_checks_parsed_and_builds
     assert cold == again
 
 
+def test_a_clean_clone_build_extracts_its_documents_while_the_checks_run_and_takes_only_the_same_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import tlumach.site
+    from tlumach.extract import extract_segments
+    from tlumach.site import build_site
+    from tlumach.state import STATE_DIR
+
+    root = copy_project(tmp_path / "project")
+    _many_documents(root)
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    shutil.rmtree(root / STATE_DIR)  # a clean clone: nothing recorded
+    monkeypatch.setenv("TLUMACH_THRESHOLD", "0")
+    sources = sorted(p.relative_to(root).as_posix() for p in (root / "docs").glob("*.md"))
+    # A draft mkdocs leaves out (exclude_docs: maintainers/) that tlumach cannot extract: while
+    # checking, that is only work wasted, not an error.
+    (root / "docs" / "maintainers" / "draft.md").write_text("---\ntitle: >\n  folded\n---\n\nText\n", encoding="utf-8")
+    checking: list[bool] = []
+    extracted: list[tuple[str, bool]] = []
+    record_checks = tlumach.site.record_checks
+
+    def flagged(*args: object, **kwargs: object) -> object:
+        checking.append(True)
+        try:
+            return record_checks(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            checking.pop()
+
+    def counted(text: str, *, path: str) -> list[object]:
+        extracted.append((path, bool(checking)))
+        return extract_segments(text, path=path)  # type: ignore[return-value]
+
+    edited = root / "docs" / "copy-2.md"
+    extract_sources = tlumach.site.TlumachPlugin._extract_sources
+
+    def then_edited(self: tlumach.site.TlumachPlugin, config: object) -> None:
+        extract_sources(self, config)  # type: ignore[arg-type]
+        # Saved again after it was read for extraction: the build must render what mkdocs reads.
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nA paragraph added while the checks ran.\n", encoding="utf-8")
+
+    monkeypatch.setattr(tlumach.site, "record_checks", flagged)
+    monkeypatch.setattr(tlumach.site, "extract_segments", counted)
+    monkeypatch.setattr(tlumach.site.TlumachPlugin, "_extract_sources", then_edited)
+    build_site(root / "mkdocs.yml", tmp_path / "cold", site_url="https://example.org/", offline=False)
+    during = sorted(path for path, in_checks in extracted if in_checks)
+    after = [path for path, in_checks in extracted if not in_checks]
+    assert during == sorted([*sources, "docs/maintainers/draft.md"])  # every source, while the workers checked
+    assert after == ["docs/copy-2.md"]  # only the one whose text changed since, extracted again
+    page = (tmp_path / "cold" / "be" / "copy-2" / "index.html").read_text(encoding="utf-8")
+    assert "A paragraph added while the checks ran." in page
+
+    extracted.clear()
+    monkeypatch.setattr(tlumach.site.TlumachPlugin, "_extract_sources", extract_sources)
+    for cache in (root / STATE_DIR).glob("site-*.json"):
+        cache.unlink()  # the record stays: nothing to check, so each document is extracted as mkdocs lists it
+    build_site(root / "mkdocs.yml", tmp_path / "again", site_url="https://example.org/", offline=False)
+    assert sorted(path for path, _ in extracted) == sources and not any(in_checks for _, in_checks in extracted)
+    cold = {p.relative_to(tmp_path / "cold"): p.read_bytes() for p in sorted((tmp_path / "cold").rglob("*")) if p.is_file()}
+    again = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in sorted((tmp_path / "again").rglob("*")) if p.is_file()}
+    assert cold == again
+
+
 def test_a_site_build_on_a_clean_clone_checks_every_catalogue_on_every_core_and_records_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -29,6 +29,12 @@ _REFERENCE_RE = re.compile(
     r" {0,3}\[[^\]]+\]:[ \t]*\S+[ \t]+(?:\"(?P<d>[^\"]*)\"|'(?P<s>[^']*)'|\((?P<p>[^)]*)\))[ \t]*$"
 )
 _IMAGE_RE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\((?P<src><[^>]*>|[^\s)]*)(?:\s+\"(?P<title>(?:\\.|[^\"\\])*)\")?\s*\)")
+# A quoted one-line scalar YAML reads as it is written: no escape, no quote of its kind inside,
+# only characters YAML accepts and none it folds as a line break (NEL, U+2028, U+2029).
+_PLAIN_QUOTED_RE = {
+    q: re.compile(rf"{q}[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*{q}")
+    for q in ("'", '"')
+}
 _MARKER_RE = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
@@ -65,6 +71,9 @@ def _decode_scalar(raw: str, *, path: str, line: int) -> tuple[str, str]:
             line=line,
         )
     if raw[:1] in ("'", '"'):
+        inner = raw[1:-1]
+        if len(raw) > 1 and raw[0] not in inner and "\\" not in inner and _PLAIN_QUOTED_RE[raw[0]].fullmatch(raw):
+            return inner, raw[0]  # what yaml.safe_load gives, about 70 times faster
         try:
             value = yaml.safe_load(raw)
         except yaml.YAMLError as exc:

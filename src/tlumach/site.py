@@ -94,6 +94,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.not_found: dict[str, bytes] = {}
         self.state: UpdateState | None = None
         self.segments: ContentCache[tuple[Segment, ...]] | None = None  # of the build under way
+        self.extracted: dict[tuple[str, str], tuple[Segment, ...]] = {}  # while the checks ran: (domain, digest)
         self.languages: list[Any] = []  # mkdocs-static-i18n's language configs: source + published
         self.translated: set[str] = set()  # source pages every published locale has a version of
         self.own_switcher = True  # False when mkdocs.yml sets its own extra.alternate
@@ -125,7 +126,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
         self.generated, self.not_found, self.urls = {}, {}, {}
         self.state = None  # re-read per build: an update may have run in between (mkdocs serve)
-        self.checked = {}
+        self.checked, self.segments, self.extracted = {}, None, {}
         self.own_switcher = "alternate" not in config.extra
         wanted = {loc.strip() for loc in self.config.build_locales.split(",") if loc.strip()}
         if self.config.offline:
@@ -137,7 +138,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         preview = self.serving if self.config.preview is None else self.config.preview
         if self.config.check:
             try:
-                self.checked = self._record_checks(languages, locales_dir, wanted)
+                self.checked = self._record_checks(languages, locales_dir, wanted, config)
             except TlumachError as exc:
                 raise PluginError(f"tlumach: {exc}") from exc
         kept = []
@@ -173,10 +174,13 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.names = {lang.locale: lang.name for lang in kept}
         return config
 
-    def _record_checks(self, languages: Sequence[Any], locales_dir: Path, wanted: set[str]) -> dict[Path, tuple[str, Translations]]:
+    def _record_checks(
+        self, languages: Sequence[Any], locales_dir: Path, wanted: set[str], config: MkDocsConfig
+    ) -> dict[Path, tuple[str, Translations]]:
         """Check and record first what no update recorded (a clean clone): on every core, a document's
         locales together, rather than one catalogue after another in _load_locale. The catalogues
-        this build renders come back with their translations, so _load_locale does not parse them again.
+        this build renders come back with their translations, so _load_locale does not parse them
+        again, and the source documents are extracted while the worker processes check.
 
         ``mkdocs serve`` checks in its own process (it runs threads, which a fork does not carry).
         """
@@ -185,7 +189,36 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         project = Project(locales_dir.parent, locales=locales_dir.name)
         workers = 1 if self.serving else None
         state = self._update_state(locales_dir.parent)
-        return record_checks(project, state, workers=workers, locales={catalog_locale(loc) for loc in loaded}, publish=rendered)
+        return record_checks(
+            project, state, workers=workers, locales={catalog_locale(loc) for loc in loaded}, publish=rendered,
+            meanwhile=(lambda: self._extract_sources(config)) if rendered else None,
+        )
+
+    def _extract_sources(self, config: MkDocsConfig) -> None:
+        """Extract the source documents the segments cache lacks, for _document to take by content.
+
+        mkdocs has not listed the files yet: every Markdown file under docs/ is read as mkdocs
+        reads it. One that mkdocs leaves out, or that fails, is only work wasted here: _document
+        takes a result only for the same text, and extracts (and reports errors) itself otherwise.
+        """
+        root = Path(config.config_file_path).parent
+        self.segments = segments_cache(root, self._update_state(root).fingerprint)
+        docs = Path(config.docs_dir)
+        for path in sorted(docs.rglob("*.md")):
+            relative = path.relative_to(docs).as_posix()
+            if self._is_variant(relative) or any(part.startswith(".") for part in relative.split("/")):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8-sig")  # as File.content_string: universal newlines
+            except (OSError, UnicodeDecodeError):
+                continue
+            domain, content_digest = domain_for(Path(relative)), digest(text.encode("utf-8"))
+            if opted_out(text) or self.segments.get(domain, content_digest) is not None:
+                continue
+            try:
+                self.extracted[(domain, content_digest)] = tuple(extract_segments(text, path=f"docs/{relative}"))
+            except TlumachError:
+                continue
 
     def _hold_back_reason(self, state: LocaleState | None, *, preview: bool) -> str | None:
         """Why a locale is not published (None: publish it); a preview publishes every catalogue."""
@@ -279,6 +312,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             content_digest = digest(text.encode("utf-8"))
             segments = self.segments.get(domain, content_digest) if self.segments is not None else None
             if segments is None:
+                segments = self.extracted.pop((domain, content_digest), None)
+                if segments is not None and self.segments is not None:
+                    self.segments.put(domain, content_digest, segments)
+            if segments is None:
                 try:
                     segments = tuple(extract_segments(text, path=reference))
                 except TlumachError as exc:
@@ -301,7 +338,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             return self._declare_generated(files, config)
         self.translated = {file.src_uri for file in sources}
         root = Path(config.config_file_path).parent
-        self.segments = segments_cache(root, self._update_state(root).fingerprint)
+        if self.segments is None:  # else made while the checks ran, with what was extracted then
+            self.segments = segments_cache(root, self._update_state(root).fingerprint)
         for file in sources:
             stem = file.src_uri[: -len(".md")]
             built = [(locale, state) for locale, state in self.locales.items() if state.built]
@@ -318,6 +356,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 # their paths, so the file is declared there and its content attached afterwards.
                 files.append(File(target, config.docs_dir, config.site_dir, config.use_directory_urls))
         self.segments.save()
+        self.extracted = {}  # what mkdocs did not list (an excluded draft): no longer wanted
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             self.generated[PROGRESS_PAGE] = self._progress_markdown()
             files.append(File(PROGRESS_PAGE, config.docs_dir, config.site_dir, config.use_directory_urls))

@@ -339,6 +339,7 @@ def record_checks(
     workers: int | None = None,
     locales: Collection[str] | None = None,
     publish: Collection[str] = (),
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[Path, tuple[str, Translations]]:
     """Check every catalogue the state has no fresh record of, and record it (stamp, errors, counts).
 
@@ -347,6 +348,8 @@ def record_checks(
     clean clone checks on every core. ``locales`` limits it to those catalogue directories.
     Returns, for each checked catalogue of a locale in ``publish``, its content digest and its
     publishable translations: what the site build would otherwise parse the catalogue again for.
+    ``meanwhile`` is called while worker processes check, when they do: this process would only
+    wait for them (the site build extracts its documents then).
     """
     from tlumach.merging import check_file
 
@@ -379,7 +382,10 @@ def record_checks(
     )
     if count > 1 and len(jobs) >= PARALLEL_MERGES:
         with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(check_file, *arguments, chunksize=max(1, len(jobs) // (count * 8))))
+            pending = pool.map(check_file, *arguments, chunksize=max(1, len(jobs) // (count * 8)))  # all submitted
+            if meanwhile is not None:
+                meanwhile()
+            results = list(pending)
     else:
         results = [check_file(*job) for job in zip(*arguments)]
     published: dict[Path, tuple[str, Translations]] = {}
