@@ -26,6 +26,21 @@ def _many_documents(root: Path, count: int = 6) -> None:
         (root / "docs" / f"copy-{number}.md").write_text(edited, encoding="utf-8")
 
 
+def _clean_clone(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project with copies of the statement, updated, then without .tlumach/ (a clean clone),
+    its untranslated copies published anyway (threshold 0)."""
+    import shutil
+
+    from tlumach.state import STATE_DIR
+
+    copy_project(root)
+    _many_documents(root)
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    shutil.rmtree(root / STATE_DIR)  # a clean clone: nothing recorded
+    monkeypatch.setenv("TLUMACH_THRESHOLD", "0")
+    return root
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "locales").rglob("*")) if p.is_file()}
 
@@ -109,19 +124,13 @@ def test_a_site_build_in_a_clone_with_the_record_restored_checks_nothing_and_ren
 def test_a_clean_clone_build_takes_the_translations_its_checks_parsed_and_builds_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
     import tlumach.site
     from tlumach.catalog import parse_catalog
     from tlumach.project import catalog_locale
     from tlumach.site import build_site
     from tlumach.state import STATE_DIR
 
-    root = copy_project(tmp_path / "project")
-    _many_documents(root)
-    assert main(["--root", str(root), "-q", "update"]) == 0
-    shutil.rmtree(root / STATE_DIR)  # a clean clone: nothing recorded
-    monkeypatch.setenv("TLUMACH_THRESHOLD", "0")  # the copies are untranslated: publish them anyway
+    root = _clean_clone(tmp_path / "project", monkeypatch)
     rendered = sorted((root / "locales").glob("*/LC_MESSAGES/*.po"))
     assert len(rendered) >= PARALLEL_MERGES  # checked by the worker processes
     parsed: list[str] = []
@@ -149,18 +158,12 @@ def test_a_clean_clone_build_takes_the_translations_its_checks_parsed_and_builds
 def test_a_clean_clone_build_extracts_its_documents_while_the_checks_run_and_takes_only_the_same_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
     import tlumach.site
     from tlumach.extract import extract_segments
     from tlumach.site import build_site
     from tlumach.state import STATE_DIR
 
-    root = copy_project(tmp_path / "project")
-    _many_documents(root)
-    assert main(["--root", str(root), "-q", "update"]) == 0
-    shutil.rmtree(root / STATE_DIR)  # a clean clone: nothing recorded
-    monkeypatch.setenv("TLUMACH_THRESHOLD", "0")
+    root = _clean_clone(tmp_path / "project", monkeypatch)
     sources = sorted(p.relative_to(root).as_posix() for p in (root / "docs").glob("*.md"))
     # A draft mkdocs leaves out (exclude_docs: maintainers/) that tlumach cannot extract: while
     # checking, that is only work wasted, not an error.
