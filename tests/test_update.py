@@ -175,19 +175,19 @@ def test_a_clean_clone_build_extracts_its_documents_while_the_checks_run_and_tak
     def flagged(*args: object, **kwargs: object) -> object:
         checking.append(True)
         try:
-            return record_checks(*args, **kwargs)  # type: ignore[arg-type]
+            return record_checks(*args, **kwargs)
         finally:
             checking.pop()
 
     def counted(text: str, *, path: str) -> list[object]:
         extracted.append((path, bool(checking)))
-        return extract_segments(text, path=path)  # type: ignore[return-value]
+        return extract_segments(text, path=path)
 
     edited = root / "docs" / "copy-2.md"
     extract_sources = tlumach.site.TlumachPlugin._extract_sources
 
     def then_edited(self: tlumach.site.TlumachPlugin, config: object) -> None:
-        extract_sources(self, config)  # type: ignore[arg-type]
+        extract_sources(self, config)
         # Saved again after it was read for extraction: the build must render what mkdocs reads.
         edited.write_text(edited.read_text(encoding="utf-8") + "\nA paragraph added while the checks ran.\n", encoding="utf-8")
 
