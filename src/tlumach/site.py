@@ -201,8 +201,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         reads it. One that mkdocs leaves out, or that fails, is only work wasted here: _document
         takes a result only for the same text, and extracts (and reports errors) itself otherwise.
         """
-        root = Path(config.config_file_path).parent
-        self.segments = segments_cache(root, self._update_state(root).fingerprint)
+        cache = self._segments_cache(config)
         docs = Path(config.docs_dir)
         for path in sorted(docs.rglob("*.md")):
             relative = path.relative_to(docs).as_posix()
@@ -213,12 +212,19 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             except (OSError, UnicodeDecodeError):
                 continue
             domain, content_digest = domain_for(Path(relative)), digest(text.encode("utf-8"))
-            if opted_out(text) or self.segments.get(domain, content_digest) is not None:
+            if opted_out(text) or cache.get(domain, content_digest) is not None:
                 continue
             try:
                 self.extracted[(domain, content_digest)] = tuple(extract_segments(text, path=f"docs/{relative}"))
             except TlumachError:
                 continue
+
+    def _segments_cache(self, config: MkDocsConfig) -> ContentCache[tuple[Segment, ...]]:
+        """The source documents' segments cache of the build under way (read once per build)."""
+        if self.segments is None:
+            root = Path(config.config_file_path).parent
+            self.segments = segments_cache(root, self._update_state(root).fingerprint)
+        return self.segments
 
     def _hold_back_reason(self, state: LocaleState | None, *, preview: bool) -> str | None:
         """Why a locale is not published (None: publish it); a preview publishes every catalogue."""
@@ -337,9 +343,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if self.generated:  # mkdocs-static-i18n's next language: the same files, rendered once
             return self._declare_generated(files, config)
         self.translated = {file.src_uri for file in sources}
-        root = Path(config.config_file_path).parent
-        if self.segments is None:  # else made while the checks ran, with what was extracted then
-            self.segments = segments_cache(root, self._update_state(root).fingerprint)
+        cache = self._segments_cache(config)  # made while the checks ran, if they extracted
         for file in sources:
             stem = file.src_uri[: -len(".md")]
             built = [(locale, state) for locale, state in self.locales.items() if state.built]
@@ -355,7 +359,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 # mkdocs-static-i18n only accepts files under docs_dir and rebuilds File objects from
                 # their paths, so the file is declared there and its content attached afterwards.
                 files.append(File(target, config.docs_dir, config.site_dir, config.use_directory_urls))
-        self.segments.save()
+        cache.save()
         self.extracted = {}  # what mkdocs did not list (an excluded draft): no longer wanted
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             self.generated[PROGRESS_PAGE] = self._progress_markdown()
