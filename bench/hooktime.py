@@ -29,7 +29,8 @@ from typing import Any
 #: separately (their times are already in the total).
 HOOKS = (
     "on_config", "_generate_files", "_attach_content", "on_page_markdown", "on_page_content",
-    "on_page_context", "on_template_context", "on_post_page", "_keep_not_found", "_finish_site",
+    "on_env", "on_page_context", "on_template_context", "on_post_page", "_keep_not_found", "_finish_site",
+    "on_build_error", "on_shutdown",
 )
 PARTS = (
     "record_checks", "parse_catalog", "check_catalog", "extract_segments", "render_markdown", "sanitize_html",
@@ -65,12 +66,14 @@ def main(project: Path, site_dir: Path, report: Path) -> None:
     calls: dict[str, int] = defaultdict(int)
     plugin = site.TlumachPlugin
     for name in HOOKS:
-        setattr(plugin, name, _timed(getattr(plugin, name), name, seconds, calls))
+        if hasattr(plugin, name):  # an older tree (--against) may lack a later hook
+            setattr(plugin, name, _timed(getattr(plugin, name), name, seconds, calls))
     # The class bound its combined events to the unwrapped methods: bind them again.
     plugin.on_files = site.CombinedEvent(plugin._generate_files, plugin._attach_content)
     plugin.on_post_build = site.CombinedEvent(plugin._keep_not_found, plugin._finish_site)
     for name in PARTS:
-        setattr(site, name, _timed(getattr(site, name), name, seconds, calls))
+        if hasattr(site, name):
+            setattr(site, name, _timed(getattr(site, name), name, seconds, calls))
 
     os.chdir(project)
     config = load_config(config_file="mkdocs.yml", site_dir=str(site_dir), strict=True)

@@ -79,13 +79,15 @@ def build_in_shares(
     weights = {loc: _catalogue_bytes(project, loc) for loc in locales}
     shares = plan_shares(locales, weights, jobs)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    # A core for every share already: each share cleans its pages in its own process.
+    cleaners = 0 if len(shares) >= (os.cpu_count() or 1) else None
     work = Path(tempfile.mkdtemp(prefix=".tlumach-shares-", dir=site_dir.parent))
     try:
         directories = [work / f"share-{number}" for number in range(len(shares))]
         # spawn: mkdocs-static-i18n keeps state between builds in one process
         with ProcessPoolExecutor(max_workers=len(shares), mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [
-                pool.submit(_build_share, config_file, directory, site_url, offline, tuple(share))
+                pool.submit(_build_share, config_file, directory, site_url, offline, tuple(share), cleaners)
                 for directory, share in zip(directories, shares)
             ]
             results = [future.result() for future in futures]
@@ -95,7 +97,11 @@ def build_in_shares(
     return results[0]
 
 
-def _build_share(config_file: Path, site_dir: Path, site_url: str, offline: bool, locales: tuple[str, ...]) -> SiteBuild:
+def _build_share(
+    config_file: Path, site_dir: Path, site_url: str, offline: bool, locales: tuple[str, ...], sanitize_workers: int | None
+) -> SiteBuild:
     from tlumach.site import build_site  # mkdocs is imported in the build processes only
 
-    return build_site(config_file, site_dir, site_url=site_url, offline=offline, build_locales=locales)
+    return build_site(
+        config_file, site_dir, site_url=site_url, offline=offline, build_locales=locales, sanitize_workers=sanitize_workers
+    )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
 import nh3
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -35,3 +40,55 @@ def sanitize_html(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+class BackgroundSanitizer:
+    """Translated pages cleaned by :func:`sanitize_html` in a worker process while the build goes on.
+
+    mkdocs converts every page of a language before it renders any: a page sent here when it has
+    been converted is taken back cleaned before the templates run, and the build's own process
+    only sends and receives it. With no worker (``workers=0``), or once the worker has failed, a
+    page is cleaned in line; the bytes are the same either way.
+    """
+
+    def __init__(self, *, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def start(self, fragment: str) -> Cleaning:
+        """Begin cleaning ``fragment``; :meth:`result` gives it back cleaned."""
+        if self.workers <= 0 or self._broken:
+            return Cleaning(fragment, None)
+        if self._pool is None:
+            # fork: the worker has tlumach and nh3 imported already; the build runs no threads here
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+        try:
+            return Cleaning(fragment, self._pool.submit(sanitize_html, fragment))
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self._broken = True
+            return Cleaning(fragment, None)
+
+    def result(self, cleaning: Cleaning, fragment: str) -> str:
+        """``fragment`` cleaned: the worker's result if it is what was sent, else cleaned in line."""
+        if cleaning.future is None or (fragment is not cleaning.fragment and fragment != cleaning.fragment):
+            return sanitize_html(fragment)  # not sent, or changed since (by another plugin)
+        try:
+            return cleaning.future.result()
+        except BrokenProcessPool:
+            self._broken = True
+            return sanitize_html(fragment)
+
+    def close(self) -> None:
+        """Stop the worker (the next :meth:`start` starts another)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """A fragment on its way through :class:`BackgroundSanitizer` (no future: to be cleaned in line)."""
+
+    fragment: str
+    future: Future[str] | None

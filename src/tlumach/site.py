@@ -33,7 +33,7 @@ from tlumach.release import SiteBuild
 from tlumach.extract import extract_segments
 from tlumach.project import Project, catalog_locale, domain_for, opted_out
 from tlumach.render import render_markdown
-from tlumach.sanitize import sanitize_html
+from tlumach.sanitize import BackgroundSanitizer, Cleaning, sanitize_html
 from tlumach.sitecache import ContentCache, Translations, segments_cache, translations_cache
 from tlumach.state import UpdateState, digest
 from tlumach.segment import Document, Role, Segment
@@ -64,6 +64,9 @@ class TlumachConfig(Config):
     # Build only these locales (comma-separated; empty: all), keeping every published one in the
     # language switcher and hreflang links: one share of a parallel or multi-runner build.
     build_locales = c.Type(str, default="")
+    # Worker processes that clean translated pages while mkdocs converts the next ones (none: one
+    # when the build has two cores or more, except under `mkdocs serve`; 0: in the build's process).
+    sanitize_workers = c.Optional(c.Type(int))
 
 
 @dataclass
@@ -100,6 +103,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.own_switcher = True  # False when mkdocs.yml sets its own extra.alternate
         self.urls: dict[tuple[str, str], str] = {}
         self.checked: dict[Path, tuple[str, Translations]] = {}  # this build's checks: digest, translations
+        self.cleaner = BackgroundSanitizer(workers=0)
+        self.cleaning: list[tuple[Page, Cleaning]] = []  # this language's pages sent to the cleaner
 
     # ------------------------------------------------------------ configuration
 
@@ -127,6 +132,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.generated, self.not_found, self.urls = {}, {}, {}
         self.state = None  # re-read per build: an update may have run in between (mkdocs serve)
         self.checked, self.segments, self.extracted = {}, None, {}
+        self.cleaner.close()
+        self.cleaner, self.cleaning = BackgroundSanitizer(workers=self._sanitize_workers()), []
         self.own_switcher = "alternate" not in config.extra
         wanted = {loc.strip() for loc in self.config.build_locales.split(",") if loc.strip()}
         if self.config.offline:
@@ -173,6 +180,14 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.languages = kept
         self.names = {lang.locale: lang.name for lang in kept}
         return config
+
+    def _sanitize_workers(self) -> int:
+        if not self.config.sanitize:
+            return 0
+        if self.config.sanitize_workers is not None:
+            return max(0, self.config.sanitize_workers)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return 1 if cores >= 2 and not self.serving else 0
 
     def _record_checks(
         self, languages: Sequence[Any], locales_dir: Path, wanted: set[str], config: MkDocsConfig
@@ -416,10 +431,29 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                     page.meta[key] = html.escape(page.meta[key], quote=True)
         return markdown
 
+    @event_priority(-100)  # last: what every plugin made of the page is cleaned
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self._locale_of(page) != self.default_locale and self.config.sanitize:
+        if self._locale_of(page) == self.default_locale or not self.config.sanitize:
+            return html_text
+        if not self.cleaner.workers:
             return sanitize_html(html_text)
-        return html_text
+        self.cleaning.append((page, self.cleaner.start(html_text)))
+        return html_text  # replaced by its cleaned version in on_env, before any page is rendered
+
+    @event_priority(100)  # first: every plugin's on_env and every template sees cleaned pages
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every converted page of this language back from the cleaner (mkdocs renders none before)."""
+        cleaning, self.cleaning = self.cleaning, []
+        for page, sent in cleaning:
+            page.content = self.cleaner.result(sent, page.content or "")
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.cleaning = []
+        self.cleaner.close()
+
+    def on_shutdown(self) -> None:
+        self.cleaner.close()
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Any) -> TemplateContext:
         locale = self._locale_of(page)
@@ -547,6 +581,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         i18n = self._i18n(config)
         if getattr(i18n, "building", False):
             return  # a per-language build inside mkdocs-static-i18n; the site is not complete yet
+        self.cleaner.close()  # every language is built
         site_dir = Path(config.site_dir)
         published = [self.default_locale, *self.locales]
         built = [self.default_locale, *(loc for loc, state in self.locales.items() if state.built)]
@@ -601,7 +636,8 @@ def _mark_untranslated(segment: Segment) -> str:
 
 
 def build_site(
-    config_file: Path, site_dir: Path, *, site_url: str, offline: bool, build_locales: Sequence[str] = ()
+    config_file: Path, site_dir: Path, *, site_url: str, offline: bool, build_locales: Sequence[str] = (),
+    sanitize_workers: int | None = None,
 ) -> SiteBuild:
     """Build the site as ``mkdocs build --strict`` does; report what was published and held back.
 
@@ -619,6 +655,8 @@ def build_site(
         config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
         if build_locales:
             config.plugins["tlumach"].config.build_locales = ",".join(build_locales)
+        if sanitize_workers is not None:
+            config.plugins["tlumach"].config.sanitize_workers = sanitize_workers
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
