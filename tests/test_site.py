@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -121,3 +122,31 @@ def test_progress_page_has_a_row_and_a_scriptless_bar_per_published_locale(site:
     for locale in LOCALES:
         assert f"<code>{locale}</code>" in html
     assert html.count('<progress max="100" value="100">') == len(LOCALES)
+
+
+def test_hreflang_links_are_dropped_with_the_white_space_before_them_as_by_one_regex() -> None:
+    from tlumach.site import _without_alternates
+
+    whole = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')  # what it does, in one regex
+    link = '<link rel="alternate" href="{}" hreflang="{}">'
+    rng = random.Random(7)
+    pieces = ["\n    ", " ", "\t", "<meta charset=\"utf-8\">", "<title>Т</title>", "\n", "\u2003", "<link rel=\"alternate\" href=\"x\">",
+              link.format("../be/", "be"), link.format("", "en"), link.format("./", "x-default"), '<link rel="alternate" href="a']
+    heads = ["", link.format("/", "en"), "\n  " + link.format("/", "en") + "\n"]
+    heads += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(3000)]
+    for head in heads:
+        assert _without_alternates(head) == whole.sub("", head), head
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "be", "be-Latn", "ru", "uk", "pl", "lt", "de", "fr", "es", "ar", "sr@latin"])
+def test_long_date_is_babels_format_date(locale: str) -> None:
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from tlumach.catalog import babel_locale
+    from tlumach.site import _long_date_pattern
+
+    for day in (dt.date(2025, 7, 14), dt.date(2021, 1, 1), dt.date(1999, 12, 31)):
+        expected = format_date(day, format="long", locale=babel_locale(locale))
+        assert _long_date_pattern(locale).apply(day, babel_locale(locale)) == expected

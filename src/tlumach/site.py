@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import os
 import posixpath
@@ -13,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.dates import format_date
+from babel.dates import DateTimePattern, get_date_format
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -44,8 +45,9 @@ from tlumach.update import record_checks
 log = get_plugin_logger(__name__)
 
 _HTML_TAG_RE = re.compile(r'<html lang="[^"]*"')
-_ALTERNATE_RE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+_ALTERNATE_RE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _META_FIELDS = ("title", "description", "label")
+_CONFIG_SCRIPT = '<script id="__config" type="application/json">'
 _CONFIG_BASE_RE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": ")([^"]*)(")')
 _ROOT_LINK_RE = re.compile(r'((?:href|src)=")(/[^"]*)(")')
 PROGRESS_PAGE = "translation-progress.md"
@@ -461,7 +463,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         info: dict[str, Any] = {"locale": locale, "direction": ui.direction(locale), "label": page.meta.get("label", "")}
         if isinstance(date, (dt.date, dt.datetime)):
             date_locale = self.config.source_date_locale if locale == self.default_locale else catalog_locale(locale)
-            formatted = format_date(date, format="long", locale=babel_locale(date_locale))
+            day = date.date() if isinstance(date, dt.datetime) else date
+            formatted = _long_date_pattern(date_locale).apply(day, babel_locale(date_locale))  # as format_date
             info["date"] = _in_script(locale, formatted)
             info["date_iso"] = date.isoformat()
         state = self.locales.get(locale)
@@ -546,7 +549,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if locale != self.default_locale:
             # Material finds search/search_index.json and sitemap.xml from "base": point it at the
             # locale's own root, where on_post_build writes that locale's index and sitemap.
-            output = _CONFIG_BASE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}/{locale}/{m.group(3)}", output, count=1)
+            start = output.find(_CONFIG_SCRIPT)  # near the end of the page: the regex starts there
+            if start >= 0:
+                base = _CONFIG_BASE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}/{locale}/{m.group(3)}", output[start:], count=1)
+                output = output[:start] + base
         if self.config.offline:
             output = _relative_links(output, page.file.dest_uri)
         # Material's hreflang links are in the head: only the head is searched (a page is 20x longer).
@@ -554,9 +560,9 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if self.config.offline:
             # Offline, hreflang links would only make Material fetch sitemaps from the public
             # host: a reader of the archive must not contact it. The language list stays.
-            head = _ALTERNATE_RE.sub("", head)
+            head = _without_alternates(head)
         elif alternates:
-            head = _ALTERNATE_RE.sub("", head)
+            head = _without_alternates(head)
             links = "".join(
                 f'\n    <link rel="alternate" hreflang="{loc}" href="{html.escape(url)}">' for loc, url in alternates.items()
             )
@@ -599,6 +605,21 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             target.write_bytes(content)
 
     on_post_build = CombinedEvent(_keep_not_found, _finish_site)
+
+def _without_alternates(head: str) -> str:
+    """The head without mkdocs-static-i18n's relative hreflang links, and the white space before each."""
+    parts, last = [], 0
+    for match in _ALTERNATE_RE.finditer(head):  # a literal start: found by a quick search, not tried everywhere
+        parts.append(head[last : match.start()].rstrip())
+        last = match.end()
+    return "".join(parts) + head[last:] if parts else head
+
+
+@functools.lru_cache(maxsize=None)
+def _long_date_pattern(locale: str) -> DateTimePattern:
+    """babel's long date format for a catalogue locale, looked up once (format_date looks it up every call)."""
+    return get_date_format("long", locale=babel_locale(locale))
+
 
 def _set_switcher(config: MkDocsConfig, entries: list[dict[str, str]]) -> None:
     """Material reads config.extra.alternate; mkdocs-static-i18n sets it as an attribute, which
