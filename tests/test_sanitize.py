@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 from sitebuild import build_site
 from test_checks import ElementCollector
@@ -87,3 +89,11 @@ def test_hostile_site_is_the_same_cleaned_in_the_worker_or_in_line(tmp_path: Pat
     elements.feed(article)
     assert "Абзац" in article and "script" not in elements.tags  # published, and cleaned
     assert not any(name.startswith("on") for _tag, name, _value in elements.attributes)
+
+
+def test_builds_side_by_side_clean_in_line_once_each_has_a_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tlumach.sanitize
+
+    for cores, expected in ((1, [0, 0, 0]), (2, [None, 0, 0]), (4, [None, None, 0])):
+        monkeypatch.setattr(tlumach.sanitize, "usable_cores", lambda cores=cores: cores)
+        assert [tlumach.sanitize.workers_beside(builds) for builds in (1, 2, 4)] == expected

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tlumach.project import Project, catalog_locale
 from tlumach.release import SiteBuild
+from tlumach.sanitize import workers_beside
 from tlumach.siteoutput import merge_shares
 from tlumach.state import UpdateState
 from tlumach.update import record_checks
@@ -79,8 +80,7 @@ def build_in_shares(
     weights = {loc: _catalogue_bytes(project, loc) for loc in locales}
     shares = plan_shares(locales, weights, jobs)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    # A core for every share already: each share cleans its pages in its own process.
-    cleaners = 0 if len(shares) >= (os.cpu_count() or 1) else None
+    cleaners = workers_beside(len(shares))
     work = Path(tempfile.mkdtemp(prefix=".tlumach-shares-", dir=site_dir.parent))
     try:
         directories = [work / f"share-{number}" for number in range(len(shares))]

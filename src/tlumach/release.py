@@ -20,6 +20,7 @@ from tlumach.errors import PublishError
 from tlumach.pipeline import StatsRow, check_locales, collect_stats
 from tlumach.update import plan_update
 from tlumach.project import Project, timestamp
+from tlumach.sanitize import workers_beside
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,10 @@ def _release_notes(version: str, epoch: int, site_url: str, site: SiteBuild) -> 
     return "\n".join(lines)
 
 
-def _build(config_file: Path, site_dir: Path, site_url: str, offline: bool) -> SiteBuild:
+def _build(config_file: Path, site_dir: Path, site_url: str, offline: bool, sanitize_workers: int | None) -> SiteBuild:
     from tlumach.site import build_site  # mkdocs is imported only in the build processes
 
-    return build_site(config_file, site_dir, site_url=site_url, offline=offline)
+    return build_site(config_file, site_dir, site_url=site_url, offline=offline, sanitize_workers=sanitize_workers)
 
 
 def make_release(project: Project, *, out_dir: Path, site_url: str, config_file: Path) -> Release:
@@ -168,8 +169,9 @@ def make_release(project: Project, *, out_dir: Path, site_url: str, config_file:
     # process); the two editions build side by side on two cores.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        online = pool.submit(_build, config_file, directory / "site", site_url, False)
-        offline = pool.submit(_build, config_file, directory / "offline", site_url, True)
+        cleaners = workers_beside(2)
+        online = pool.submit(_build, config_file, directory / "site", site_url, False, cleaners)
+        offline = pool.submit(_build, config_file, directory / "offline", site_url, True, cleaners)
         site = online.result()
         offline.result()
     for locale in locales:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -41,6 +42,16 @@ def sanitize_html(fragment: str) -> str:
         strip_comments=True,
     )
 
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def workers_beside(builds: int) -> int | None:
+    """The ``sanitize_workers`` of each of ``builds`` site builds run side by side: 0 (clean in
+    line) when they already have a core each, else None (the plugin's default, one worker)."""
+    return 0 if builds >= usable_cores() else None
 
 class BackgroundSanitizer:
     """Translated pages cleaned by :func:`sanitize_html` in a worker process while the build goes on.

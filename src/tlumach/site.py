@@ -34,7 +34,7 @@ from tlumach.release import SiteBuild
 from tlumach.extract import extract_segments
 from tlumach.project import Project, catalog_locale, domain_for, opted_out
 from tlumach.render import render_markdown
-from tlumach.sanitize import BackgroundSanitizer, Cleaning, sanitize_html
+from tlumach.sanitize import BackgroundSanitizer, Cleaning, sanitize_html, usable_cores
 from tlumach.sitecache import ContentCache, Translations, segments_cache, translations_cache
 from tlumach.state import UpdateState, digest
 from tlumach.segment import Document, Role, Segment
@@ -188,8 +188,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             return 0
         if self.config.sanitize_workers is not None:
             return max(0, self.config.sanitize_workers)
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return 1 if cores >= 2 and not self.serving else 0
+        return 1 if usable_cores() >= 2 and not self.serving else 0
 
     def _record_checks(
         self, languages: Sequence[Any], locales_dir: Path, wanted: set[str], config: MkDocsConfig
