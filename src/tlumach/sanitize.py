@@ -53,6 +53,7 @@ def workers_beside(builds: int) -> int | None:
     line) when they already have a core each, else None (the plugin's default, one worker)."""
     return 0 if builds >= usable_cores() else None
 
+
 class BackgroundSanitizer:
     """Translated pages cleaned by :func:`sanitize_html` in a worker process while the build goes on.
 

@@ -184,6 +184,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         return config
 
     def _sanitize_workers(self) -> int:
+        """How many worker processes clean this build's translated pages (0: in the build's process)."""
         if not self.config.sanitize:
             return 0
         if self.config.sanitize_workers is not None:
