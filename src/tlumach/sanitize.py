@@ -83,7 +83,7 @@ class BackgroundSanitizer:
 
     def result(self, cleaning: Cleaning, fragment: str) -> str:
         """``fragment`` cleaned: the worker's result if it is what was sent, else cleaned in line."""
-        if cleaning.future is None or (fragment is not cleaning.fragment and fragment != cleaning.fragment):
+        if cleaning.future is None or fragment != cleaning.fragment:  # (the same object compares at once)
             return sanitize_html(fragment)  # not sent, or changed since (by another plugin)
         try:
             return cleaning.future.result()

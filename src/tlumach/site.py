@@ -48,7 +48,7 @@ _HTML_TAG_RE = re.compile(r'<html lang="[^"]*"')
 _ALTERNATE_RE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _META_FIELDS = ("title", "description", "label")
 _CONFIG_SCRIPT = '<script id="__config" type="application/json">'
-_CONFIG_BASE_RE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"base": ")([^"]*)(")')
+_CONFIG_BASE_RE = re.compile("(" + re.escape(_CONFIG_SCRIPT) + r'\{[^<]*?"base": ")([^"]*)(")')
 _ROOT_LINK_RE = re.compile(r'((?:href|src)=")(/[^"]*)(")')
 PROGRESS_PAGE = "translation-progress.md"
 
@@ -605,6 +605,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             target.write_bytes(content)
 
     on_post_build = CombinedEvent(_keep_not_found, _finish_site)
+
 
 def _without_alternates(head: str) -> str:
     """The head without mkdocs-static-i18n's relative hreflang links, and the white space before each."""
