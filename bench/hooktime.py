@@ -29,12 +29,13 @@ from typing import Any
 #: separately (their times are already in the total).
 HOOKS = (
     "on_config", "_generate_files", "_attach_content", "on_page_markdown", "on_page_content",
-    "on_env", "on_page_context", "on_template_context", "on_post_page", "_keep_not_found", "_finish_site",
+    "on_env", "on_page_context", "on_template_context", "on_post_page", "_keep_not_found", "_keep_search_entries",
+    "_finish_site",
     "on_build_error", "on_shutdown",
 )
 PARTS = (
     "record_checks", "parse_catalog", "check_catalog", "extract_segments", "render_markdown", "sanitize_html",
-    "write_sitemaps", "split_search_index", "write_share",
+    "write_sitemaps", "split_search_index", "write_search_indexes", "write_share",
 )
 
 
@@ -68,9 +69,11 @@ def main(project: Path, site_dir: Path, report: Path) -> None:
     for name in HOOKS:
         if hasattr(plugin, name):  # an older tree (--against) may lack a later hook
             setattr(plugin, name, _timed(getattr(plugin, name), name, seconds, calls))
-    # The class bound its combined events to the unwrapped methods: bind them again.
-    plugin.on_files = site.CombinedEvent(plugin._generate_files, plugin._attach_content)
-    plugin.on_post_build = site.CombinedEvent(plugin._keep_not_found, plugin._finish_site)
+    # The class bound its combined events to the unwrapped methods: bind them again, to every
+    # method each one has in the tree under test (functools.wraps keeps their priorities).
+    for event in ("on_files", "on_post_build"):
+        methods = vars(plugin)[event].methods
+        setattr(plugin, event, site.CombinedEvent(*(getattr(plugin, method.__name__) for method in methods)))
     for name in PARTS:
         if hasattr(site, name):
             setattr(site, name, _timed(getattr(site, name), name, seconds, calls))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import build_site, free_port, serve
+from sitebuild import build_site, copy_project, free_port, serve
+from tlumach.cli import main
+from tlumach.ui import search_languages
 
 PORT = free_port()
 SITE_URL = f"http://127.0.0.1:{PORT}/"
@@ -122,6 +125,47 @@ def test_progress_page_has_a_row_and_a_scriptless_bar_per_published_locale(site:
     for locale in LOCALES:
         assert f"<code>{locale}</code>" in html
     assert html.count('<progress max="100" value="100">') == len(LOCALES)
+
+
+def search_index(site: Path, locale: str) -> dict[str, object]:
+    folder = site / "search" if locale == "en" else site / locale / "search"
+    data: dict[str, object] = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_each_locale_has_its_own_search_index_of_its_own_pages(site: Path) -> None:
+    english = search_index(site, "en")
+    english_docs = english["docs"]
+    assert isinstance(english_docs, list) and english_docs
+    for locale in LOCALES:
+        index = search_index(site, locale)
+        docs = index["docs"]
+        assert isinstance(docs, list) and isinstance(index["config"], dict)
+        assert index["config"]["lang"] == search_languages(locale)
+        assert index["config"]["separator"] == english["config"]["separator"]  # type: ignore[index]
+        # the same sections as the English page, at the locale's own URLs without its prefix
+        assert [d["location"].split("#")[0] for d in docs] == [d["location"].split("#")[0] for d in english_docs]
+        assert not any(d["location"].startswith(f"{locale}/") for d in docs)
+        assert docs[0]["title"] != english_docs[0]["title"] and docs[0]["title"] in page(site, locale)
+    assert "Бяляцк" in search_index(site, "be")["docs"][0]["title"]  # type: ignore[index]
+
+
+def test_a_section_still_in_english_stays_in_its_locales_search_index(tmp_path: Path) -> None:
+    """mkdocs-static-i18n drops from its combined index a locale's section that reads exactly as the
+    source's; the locale's own index must keep it, or a reader of that locale cannot find it."""
+    project = copy_project(tmp_path / "project")
+    source = project / "docs" / "index.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n## Viasna\n\nThe Viasna Human Rights Centre was founded in 1996.\n", encoding="utf-8")
+    assert main(["--root", str(project), "-q", "update"]) == 0
+    site = tmp_path / "site"
+    result = build_site(site, site_url=SITE_URL, config=project / "mkdocs.yml", extra_env={"TLUMACH_THRESHOLD": "80"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    english = {d["title"]: d for d in search_index(site, "en")["docs"]}  # type: ignore[attr-defined]
+    assert english["Viasna"]["text"] == "<p>The Viasna Human Rights Centre was founded in 1996.</p>"
+    for locale in LOCALES:
+        assert "The Viasna Human Rights Centre was founded in 1996." in page(site, locale)
+        sections = {d["title"]: d for d in search_index(site, locale)["docs"]}  # type: ignore[attr-defined]
+        assert sections["Viasna"] == english["Viasna"], locale
 
 
 def test_hreflang_links_are_dropped_with_the_white_space_before_them_as_by_one_regex() -> None:

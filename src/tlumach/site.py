@@ -38,7 +38,7 @@ from tlumach.sanitize import BackgroundSanitizer, Cleaning, sanitize_html, usabl
 from tlumach.sitecache import ContentCache, Translations, segments_cache, translations_cache
 from tlumach.state import UpdateState, digest
 from tlumach.segment import Document, Role, Segment
-from tlumach.siteoutput import PageRecord, split_search_index, write_share, write_sitemaps
+from tlumach.siteoutput import PageRecord, split_search_index, write_search_indexes, write_share, write_sitemaps
 from tlumach.translit import DERIVED_LOCALES, transliterate
 from tlumach.update import record_checks
 
@@ -97,6 +97,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.generated: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.not_found: dict[str, bytes] = {}
+        self.search_entries: dict[str, list[dict[str, Any]]] = {}  # Material's, of each language build
         self.state: UpdateState | None = None
         self.segments: ContentCache[tuple[Segment, ...]] | None = None  # of the build under way
         self.extracted: dict[tuple[str, str], tuple[Segment, ...]] = {}  # while the checks ran: (domain, digest)
@@ -131,7 +132,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         # MkDocs keeps this plugin between rebuilds of `mkdocs serve` (it has on_startup), so every
         # top-level build starts from a clean state and rereads the catalogues.
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
-        self.generated, self.not_found, self.urls = {}, {}, {}
+        self.generated, self.not_found, self.urls, self.search_entries = {}, {}, {}, {}
         self.state = None  # re-read per build: an update may have run in between (mkdocs serve)
         self.checked, self.segments, self.extracted = {}, None, {}
         self.cleaner.close()
@@ -582,6 +583,16 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
             self.not_found[locale] = page.read_bytes()
 
+    @event_priority(-50)
+    def _keep_search_entries(self, *, config: MkDocsConfig) -> None:
+        """Each language build's entries of Material's search index, after its search plugin has them
+        (priority 0) and before mkdocs-static-i18n (-100) merges every language's into one index,
+        drops a locale's sections that read as the source's, and writes it all to one file."""
+        index = _material_search_index(config)
+        if index is not None:
+            locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+            self.search_entries[locale] = list(index.entries)
+
     @event_priority(-200)
     def _finish_site(self, *, config: MkDocsConfig) -> None:
         i18n = self._i18n(config)
@@ -592,10 +603,21 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         published = [self.default_locale, *self.locales]
         built = [self.default_locale, *(loc for loc, state in self.locales.items() if state.built)]
         write_sitemaps(site_dir, self.pages.values(), default=self.default_locale, locales=list(self.locales))
-        split_search_index(
-            site_dir, default=self.default_locale, published=published, built=built,
-            languages=ui.search_languages, offline=self.config.offline,
-        )
+        index = _material_search_index(config)
+        if index is not None and set(self.search_entries) == set(built):
+            # Straight from each language's entries: no 20-30 MB combined file to read back, and a
+            # locale keeps the sections mkdocs-static-i18n's deduplication drops from the combined one.
+            config_fields = {key: index.config[key] for key in _MATERIAL_INDEX_CONFIG}
+            write_search_indexes(
+                site_dir, {"config": config_fields}, (e for locale in built for e in self.search_entries[locale]),
+                default=self.default_locale, published=published, built=built,
+                languages=ui.search_languages, offline=self.config.offline,
+            )
+        else:  # another search plugin: split the combined index it wrote
+            split_search_index(
+                site_dir, default=self.default_locale, published=published, built=built,
+                languages=ui.search_languages, offline=self.config.offline,
+            )
         if self.config.build_locales.strip():  # one share of a parallel or multi-runner build: merge_shares completes it
             write_share(site_dir, default=self.default_locale, published=published, built=built, records=self.pages.values())
         for locale, content in self.not_found.items():
@@ -604,7 +626,25 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 content = _relative_links(content.decode("utf-8"), f"{locale}/404.html").encode("utf-8")
             target.write_bytes(content)
 
-    on_post_build = CombinedEvent(_keep_not_found, _finish_site)
+    on_post_build = CombinedEvent(_keep_not_found, _keep_search_entries, _finish_site)
+
+
+#: The fields of Material's search plugin configuration its index file carries (SearchIndex.generate_search_index).
+_MATERIAL_INDEX_CONFIG = ("lang", "separator", "pipeline", "fields")
+
+
+def _material_search_index(config: MkDocsConfig) -> Any:
+    """Material's search index of the build under way (None with another search plugin or none)."""
+    for name in ("material/search", "search"):
+        index: Any = getattr(config.plugins.get(name), "search_index", None)
+        if (
+            type(index).__module__.startswith("material.")
+            and isinstance(getattr(index, "entries", None), list)
+            and isinstance(getattr(index, "config", None), dict)
+            and all(key in index.config for key in _MATERIAL_INDEX_CONFIG)
+        ):
+            return index
+    return None
 
 
 def _without_alternates(head: str) -> str:

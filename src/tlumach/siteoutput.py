@@ -75,14 +75,26 @@ def split_search_index(
     site_dir: Path, *, default: str, published: Sequence[str], built: Sequence[str],
     languages: Callable[[str], list[str]], offline: bool,
 ) -> None:
-    """One search index per built locale (mkdocs-static-i18n writes one combined index)."""
+    """One search index per built locale, from the combined index mkdocs-static-i18n writes."""
     combined = site_dir / "search" / "search_index.json"
     if not combined.exists():
         return
     data = json.loads(combined.read_text(encoding="utf-8"))
+    write_search_indexes(
+        site_dir, data, data.get("docs", []), default=default, published=published, built=built,
+        languages=languages, offline=offline,
+    )
+
+
+def write_search_indexes(
+    site_dir: Path, index: dict[str, Any], entries: Iterable[dict[str, Any]], *, default: str,
+    published: Sequence[str], built: Sequence[str], languages: Callable[[str], list[str]], offline: bool,
+) -> None:
+    """Write each built locale's own search index: ``index`` (its "config" and any other fields)
+    with the entries under that locale's URL prefix, the prefix taken off, and the locale's languages."""
     prefixes = {locale: f"{locale}/" for locale in published if locale != default}
     groups: dict[str, list[dict[str, Any]]] = {locale: [] for locale in [default, *built] if locale == default or locale in prefixes}
-    for doc in data.get("docs", []):
+    for doc in entries:
         location = str(doc.get("location", ""))
         owner = next((loc for loc, prefix in prefixes.items() if location.startswith(prefix)), default)
         if owner != default:
@@ -90,8 +102,9 @@ def split_search_index(
         if owner in groups:
             groups[owner].append(doc)
     for locale, docs in groups.items():
-        index = {**data, "config": {**data.get("config", {}), "lang": languages(locale)}, "docs": docs}
-        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        data = {**index, "config": {**index.get("config", {}), "lang": languages(locale)}, "docs": docs}
+        # default=str as Material's own index: a front-matter boost YAML reads as a date stays text
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
         folder = site_dir / "search" if locale == default else site_dir / locale / "search"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "search_index.json").write_text(text, encoding="utf-8")
