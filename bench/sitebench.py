@@ -70,7 +70,7 @@ plugins:
       docs_structure: suffix
       fallback_to_default: false
       reconfigure_material: true
-      reconfigure_search: true
+      reconfigure_search: false
 {f"      build_only_locale: {only}{chr(10)}" if only else ""}      languages:
 {languages}"""
 
