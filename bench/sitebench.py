@@ -64,6 +64,7 @@ markdown_extensions:
       slugify: !!python/object/apply:pymdownx.slugs.slugify
         kwds:
           case: lower
+  - tlumach.mdlinks
 plugins:
   - search
 {plugin}  - i18n:
