@@ -22,7 +22,7 @@ import corpus  # noqa: E402
 
 
 def convert(texts: list[str], extensions: list[object]) -> tuple[float, list[str]]:
-    import markdown
+    import markdown  # type: ignore[import-untyped]
     from pymdownx.slugs import slugify
 
     md = markdown.Markdown(extensions=extensions, extension_configs={"toc": {"permalink": True, "slugify": slugify(case="lower")}})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-import markdown
-from markdown.inlinepatterns import LinkInlineProcessor
+import markdown  # type: ignore[import-untyped]
+from markdown.inlinepatterns import LinkInlineProcessor  # type: ignore[import-untyped]
 
 from conftest import REPO
 from tlumach.mdlinks import FasterLinks, bracket_ends
