@@ -125,6 +125,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             raise PluginError("tlumach needs the i18n plugin (mkdocs-static-i18n) listed after it in mkdocs.yml")
         return plugin
 
+    def _building(self, config: MkDocsConfig) -> str:
+        """The locale mkdocs-static-i18n is building now."""
+        return str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         i18n = self._i18n(config)
         if getattr(i18n, "building", False):
@@ -525,7 +529,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         """The 404 page in the language being built, linking back to the statement in that language."""
         if template_name != "404.html":
             return context
-        locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+        locale = self._building(config)
         title, link = ui.not_found(locale)
         prefix = "" if locale == self.default_locale else f"{locale}/"
         home = (config.site_url or "/").rstrip("/") + "/" + prefix
@@ -580,7 +584,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         """Each language build writes the one 404.html; keep every language's before the next overwrites it."""
         page = Path(config.site_dir) / "404.html"
         if page.exists():
-            locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+            locale = self._building(config)
             self.not_found[locale] = page.read_bytes()
 
     @event_priority(-50)
@@ -590,7 +594,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         drops a locale's sections that read as the source's, and writes it all to one file."""
         index = _material_search_index(config)
         if index is not None:
-            locale = str(getattr(self._i18n(config), "current_language", None) or self.default_locale)
+            locale = self._building(config)
             self.search_entries[locale] = list(index.entries)
 
     @event_priority(-200)
