@@ -65,7 +65,7 @@ markdown_extensions:
         kwds:
           case: lower
   - tlumach.mdlinks
-plugins:
+{"" if with_tlumach else f"hooks:{chr(10)}  - {REPO / 'bench' / 'floorhooks.py'}{chr(10)}"}plugins:
   - search
 {plugin}  - i18n:
       docs_structure: suffix

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,10 +42,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def build_site(site_dir: Path, *, site_url: str, config: Path = REPO / "mkdocs.yml", extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def build_site(
+    site_dir: Path, *, site_url: str, config: Path = REPO / "mkdocs.yml", extra_env: dict[str, str] | None = None,
+    mkdocs: Sequence[str] = ("-m", "mkdocs"),
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` in a new interpreter (``mkdocs``: its arguments before the command)."""
     env = {**os.environ, "TLUMACH_SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        [sys.executable, *mkdocs, "build", "--strict", "-f", str(config), "-d", str(site_dir)],
         capture_output=True, text=True, env=env, check=False,
     )
 

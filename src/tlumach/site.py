@@ -29,6 +29,7 @@ from tlumach.catalog import babel_locale, catalog_bytes, parse_catalog, summaris
 from tlumach.checks import check_catalog
 from tlumach.findings import Term
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
+from tlumach.i18nfiles import quicker_alternates
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
 from tlumach.extract import extract_segments
@@ -133,6 +134,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         i18n = self._i18n(config)
         if getattr(i18n, "building", False):
             return config  # a per-language build inside mkdocs-static-i18n: same state as its parent
+        quicker_alternates(i18n)  # the same alternates of every page, without the files it made to drop
         # MkDocs keeps this plugin between rebuilds of `mkdocs serve` (it has on_startup), so every
         # top-level build starts from a clean state and rereads the catalogues.
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
