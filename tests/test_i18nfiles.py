@@ -10,7 +10,6 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs_static_i18n import suffix
 
-from sitebuild import build_site, copy_project
 from tlumach.i18nfiles import file_locale, quicker_alternates
 
 LANGUAGES = ("en", "be", "be-Latn", "ru", "pt_BR")
@@ -109,22 +108,3 @@ def test_the_folder_structure_is_left_as_it_is(tmp_path: Path) -> None:
     i18n = load_config(config_file=str(tmp_path / "mkdocs.yml")).plugins["i18n"]
     assert quicker_alternates(i18n) is False
     assert "reconfigure_files_alternates" not in vars(i18n)
-
-
-# A build of the project's own site without the wrapper, to compare with the usual build.
-_WITHOUT = (
-    "import sys, tlumach.site as site; site.quicker_alternates = lambda i18n: False; "
-    "from mkdocs.__main__ import cli; sys.argv[0] = 'mkdocs'; cli()"
-)
-
-
-def test_the_projects_site_builds_byte_identical_without_the_wrapper(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    sites = {"usual": ("-m", "mkdocs"), "plain": ("-c", _WITHOUT)}
-    for name, mkdocs in sites.items():
-        result = build_site(tmp_path / name, site_url="http://127.0.0.1:8000/", config=project / "mkdocs.yml", mkdocs=mkdocs)
-        assert result.returncode == 0, result.stderr
-    listed = {name: sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file()) for name in sites}
-    assert listed["usual"] == listed["plain"] and len(listed["usual"]) > 50
-    differ = [str(p) for p in listed["usual"] if (tmp_path / "usual" / p).read_bytes() != (tmp_path / "plain" / p).read_bytes()]
-    assert differ == []

@@ -168,6 +168,27 @@ def test_a_section_still_in_english_stays_in_its_locales_search_index(tmp_path: 
         assert sections["Viasna"] == english["Viasna"], locale
 
 
+# mkdocs with tlumach's plugin, but neither of its speed-ups of its dependencies: mkdocs-static-i18n's
+# alternates lookup (tlumach.i18nfiles) and the theme's templates compiled once (tlumach.templatecache).
+_WITHOUT_SPEEDUPS = (
+    "import sys, tlumach.site as site; site.quicker_alternates = lambda i18n: False; "
+    "site.share_compiled_templates = lambda env, cache: None; "
+    "from mkdocs.__main__ import cli; sys.argv[0] = 'mkdocs'; cli()"
+)
+
+
+def test_the_site_is_byte_identical_without_the_speedups_of_its_dependencies(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    sites = {"usual": ("-m", "mkdocs"), "plain": ("-c", _WITHOUT_SPEEDUPS)}
+    for name, mkdocs in sites.items():
+        result = build_site(tmp_path / name, site_url=SITE_URL, config=project / "mkdocs.yml", mkdocs=mkdocs)
+        assert result.returncode == 0, result.stdout + result.stderr
+    listed = {name: sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file()) for name in sites}
+    assert listed["usual"] == listed["plain"] and len(listed["usual"]) > 50
+    differ = [str(p) for p in listed["usual"] if (tmp_path / "usual" / p).read_bytes() != (tmp_path / "plain" / p).read_bytes()]
+    assert differ == []
+
+
 def test_hreflang_links_are_dropped_with_the_white_space_before_them_as_by_one_regex() -> None:
     from tlumach.site import _without_alternates
 

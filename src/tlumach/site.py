@@ -38,6 +38,7 @@ from tlumach.render import render_markdown
 from tlumach.sanitize import BackgroundSanitizer, Cleaning, sanitize_html, usable_cores
 from tlumach.sitecache import ContentCache, Translations, segments_cache, translations_cache
 from tlumach.state import UpdateState, digest
+from tlumach.templatecache import SharedTemplateCache, share_compiled_templates
 from tlumach.segment import Document, Role, Segment
 from tlumach.siteoutput import PageRecord, split_search_index, write_search_indexes, write_share, write_sitemaps
 from tlumach.translit import DERIVED_LOCALES, transliterate
@@ -109,6 +110,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.checked: dict[Path, tuple[str, Translations]] = {}  # this build's checks: digest, translations
         self.cleaner = BackgroundSanitizer(workers=0)
         self.cleaning: list[tuple[Page, Cleaning]] = []  # this language's pages sent to the cleaner
+        self.templates = SharedTemplateCache()  # the theme's templates, compiled once for every language
 
     # ------------------------------------------------------------ configuration
 
@@ -451,10 +453,12 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
 
     @event_priority(100)  # first: every plugin's on_env and every template sees cleaned pages
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Every converted page of this language back from the cleaner (mkdocs renders none before)."""
+        """Every converted page of this language back from the cleaner (mkdocs renders none before);
+        the theme's templates compiled by an earlier language's build taken from there."""
         cleaning, self.cleaning = self.cleaning, []
         for page, sent in cleaning:
             page.content = self.cleaner.result(sent, page.content or "")
+        share_compiled_templates(env, self.templates)
         return env
 
     def on_build_error(self, *, error: Exception) -> None:
