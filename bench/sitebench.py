@@ -56,7 +56,8 @@ theme:
   custom_dir: overrides
   language: en
   font: false
-  features: []
+  features:
+    - navigation.prune
 markdown_extensions:
   - attr_list
   - toc:
