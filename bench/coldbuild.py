@@ -6,7 +6,7 @@ Makes the corpus site project once (bench/sitebench.py, as the site stage does),
 fresh copy of it without .tlumach/ with bench/hooktime.py, once per round. With ``--against`` a
 second tlumach source tree (for example ``git worktree add /tmp/base <commit>``, then
 ``--against /tmp/base/src``) is built in the same rounds, alternating, and the two sites must be
-byte-identical. The machine is shared: compare the shares of one run, not times across runs.
+byte-identical. Each row also gives the peak resident memory of the build's own process. The machine is shared: compare the shares of one run, not times across runs.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def main() -> int:
                 result = {"round": number, "tree": name, "src": str(src), **json.loads(report.read_text(encoding="utf-8"))}
                 rounds.append(result)
                 print(f"round {number} {name:8} build {result['build_s']:7.2f} s  tlumach {result['own_s']:5.2f} s"
-                      f"  share {100 * result['share']:5.1f}%  on_config {result['hooks']['on_config'][0]:5.2f} s", flush=True)
+                      f"  share {100 * result['share']:5.1f}%  on_config {result['hooks']['on_config'][0]:5.2f} s"
+                      f"  peak {result['peak_rss_mb']:6.1f} MB", flush=True)
             if len(sites) == 2:
                 same, differ, missing = compare_trees(sites["against"], sites["this"])
                 extra = sum(1 for p in sites["this"].rglob("*") if p.is_file()) - same - sum(differ.values())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -93,6 +94,8 @@ def main(project: Path, site_dir: Path, report: Path) -> None:
         "own_s": round(own, 4),
         "share": round(own / build_seconds, 4),
         "import_s": round(import_seconds, 4),
+        # the build's own process (its worker processes, checking and cleaning, are not counted)
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "hooks": {name: [round(seconds[name], 4), calls[name]] for name in HOOKS if calls[name]},
         "parts": {name: [round(seconds[name], 4), calls[name]] for name in PARTS if calls[name]},
     }

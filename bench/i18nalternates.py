@@ -1,5 +1,5 @@
 """What mkdocs-static-i18n's lookup of every page's alternates costs as a site grows, with and without
-tlumach's wrapper (tlumach.i18nfiles), side by side.
+tlumach's wrapper (tlumach.i18nwork), side by side.
 
     python bench/i18nalternates.py [--sizes 100x5,300x10,1000x10] [--rounds 3]
 
@@ -27,7 +27,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.structure.files import get_files  # noqa: E402
 from mkdocs_static_i18n import suffix  # noqa: E402
 
-from tlumach.i18nfiles import quicker_alternates  # noqa: E402
+from tlumach.i18nwork import quicker_alternates  # noqa: E402
 
 LOCALES = ("be", "ru", "uk", "pl", "lt", "de", "fr", "es", "ar", "zh")
 

@@ -168,10 +168,12 @@ def test_a_section_still_in_english_stays_in_its_locales_search_index(tmp_path: 
         assert sections["Viasna"] == english["Viasna"], locale
 
 
-# mkdocs with tlumach's plugin, but neither of its speed-ups of its dependencies: mkdocs-static-i18n's
-# alternates lookup (tlumach.i18nfiles) and the theme's templates compiled once (tlumach.templatecache).
+# mkdocs with tlumach's plugin, but none of its speed-ups of its dependencies: mkdocs-static-i18n's
+# alternates lookup and combined search index (tlumach.i18nwork), and the theme's templates
+# compiled once (tlumach.templatecache).
 _WITHOUT_SPEEDUPS = (
     "import sys, tlumach.site as site; site.quicker_alternates = lambda i18n: False; "
+    "site.spare_combined_index = lambda i18n, replaced: False; "
     "site.share_compiled_templates = lambda env, cache: None; "
     "from mkdocs.__main__ import cli; sys.argv[0] = 'mkdocs'; cli()"
 )

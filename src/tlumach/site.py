@@ -1,4 +1,4 @@
-"""The MkDocs plugin (the only importer of mkdocs internals): translations rendered from .po at build time."""
+"""The MkDocs plugin (with tlumach.i18nwork, the only importer of mkdocs internals): translations rendered from .po at build time."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from tlumach.catalog import babel_locale, catalog_bytes, parse_catalog, summaris
 from tlumach.checks import check_catalog
 from tlumach.findings import Term
 from tlumach.glossary import GLOSSARY_NAME, load_glossary
-from tlumach.i18nfiles import quicker_alternates
+from tlumach.i18nwork import quicker_alternates, spare_combined_index
 from tlumach.errors import PublishError, TlumachError
 from tlumach.release import SiteBuild
 from tlumach.extract import extract_segments
@@ -137,6 +137,7 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if getattr(i18n, "building", False):
             return config  # a per-language build inside mkdocs-static-i18n: same state as its parent
         quicker_alternates(i18n)  # the same alternates of every page, without the files it made to drop
+        spare_combined_index(i18n, self._writes_search_indexes)  # each language's index is written over it
         # MkDocs keeps this plugin between rebuilds of `mkdocs serve` (it has on_startup), so every
         # top-level build starts from a clean state and rereads the catalogues.
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
@@ -387,6 +388,10 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
                 files.append(File(target, config.docs_dir, config.site_dir, config.use_directory_urls))
         cache.save()
         self.extracted = {}  # what mkdocs did not list (an excluded draft): no longer wanted
+        for state in self.locales.values():
+            # Every page is rendered (self.generated): the catalogues' translations, every built
+            # locale's at once, would otherwise stay in memory until the last language is built.
+            state.translations = {}
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             self.generated[PROGRESS_PAGE] = self._progress_markdown()
             files.append(File(PROGRESS_PAGE, config.docs_dir, config.site_dir, config.use_directory_urls))
@@ -603,6 +608,15 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
             locale = self._building(config)
             self.search_entries[locale] = list(index.entries)
 
+    def _built(self) -> list[str]:
+        """The languages this build renders: the source and every published locale of its share."""
+        return [self.default_locale, *(loc for loc, state in self.locales.items() if state.built)]
+
+    def _writes_search_indexes(self, config: MkDocsConfig) -> bool:
+        """Whether _finish_site writes every built language's search index from that language's own
+        entries of Material's index (else it splits the combined file another search plugin wrote)."""
+        return _material_search_index(config) is not None and set(self.search_entries) == set(self._built())
+
     @event_priority(-200)
     def _finish_site(self, *, config: MkDocsConfig) -> None:
         i18n = self._i18n(config)
@@ -611,10 +625,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         self.cleaner.close()  # every language is built
         site_dir = Path(config.site_dir)
         published = [self.default_locale, *self.locales]
-        built = [self.default_locale, *(loc for loc, state in self.locales.items() if state.built)]
+        built = self._built()
         write_sitemaps(site_dir, self.pages.values(), default=self.default_locale, locales=list(self.locales))
         index = _material_search_index(config)
-        if index is not None and set(self.search_entries) == set(built):
+        if self._writes_search_indexes(config):
+            assert index is not None
             # Straight from each language's entries: no 20-30 MB combined file to read back, and a
             # locale keeps the sections mkdocs-static-i18n's deduplication drops from the combined one.
             config_fields = {key: index.config[key] for key in _MATERIAL_INDEX_CONFIG}

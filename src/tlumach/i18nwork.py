@@ -1,15 +1,24 @@
-"""mkdocs-static-i18n's alternates of each page, found without the File objects it throws away.
+"""Work mkdocs-static-i18n 1.3 does that a tlumach site does not need, spared (its output unchanged).
 
-For every language build, mkdocs-static-i18n 1.3 looks up each page's version in every language:
-for each (language, page) it walks the page's other files, making a full ``File`` of each
+**Alternates.** For every language build it looks up each page's version in every language: for
+each (language, page) it walks the page's other files, making a full ``File`` of each
 (``suffix.create_i18n_file``: paths, URL, locale) only to compare its locale and drop it unless it
 is the one wanted. That is pages x languages^2 files per language build, pages x languages^3 in
-all: in a build of 100 documents in 6 languages, 0.32 s of 9.8 s. A file's locale comes from its name alone, so this wrapper of the function
-``reconfigure_files_alternates`` receives makes a file only where the loop could keep it (in the
-language it looks for, or the default one with ``fallback_to_default``) and hands back a bare
-locale otherwise. The alternates, and so every page, are the same: ``tests/test_i18nfiles.py``
-compares them on many kinds of file name and builds a site both ways; ``bench/i18nalternates.py``
-measures the lookup (100x5: 12,726 files made, 6,666 wrapped; 300x10: 218,526 and 69,531).
+all: in a build of 100 documents in 6 languages, 0.32 s of 9.8 s. A file's locale comes from its
+name alone, so ``quicker_alternates`` wraps the function ``reconfigure_files_alternates``
+receives: it makes a file only where the loop could keep it (in the language it looks for, or the
+default one with ``fallback_to_default``) and hands back a bare locale otherwise. The alternates
+are the same: ``tests/test_i18nwork.py`` compares them on many kinds of file name;
+``bench/i18nalternates.py`` measures the lookup (100x5: 12,726 files made, 6,666 wrapped; 300x10:
+218,526 and 69,531).
+
+**The combined search index.** After the last language it puts every language's search entries
+into the search plugin again and has it write them all as one index, at the site's root. The
+tlumach plugin writes each language's own index from that language's entries, the root's
+included, over that file. ``spare_combined_index`` skips the combined one whenever the plugin says
+it will write them all (28 MB of JSON, 0.2 s, at 100 documents in 6 languages).
+
+``tests/test_site.py`` builds the project's site with and without both: the same bytes.
 """
 
 from __future__ import annotations
@@ -88,4 +97,24 @@ def quicker_alternates(i18n: Any) -> bool:
 
     setattr(reconfigure_files_alternates, _MARK, True)
     i18n.reconfigure_files_alternates = reconfigure_files_alternates
+    return True
+
+
+def spare_combined_index(i18n: Any, replaced: Callable[[Any], bool]) -> bool:
+    """Skip the combined search index of a mkdocs-static-i18n plugin instance whenever ``replaced(config)``
+    says every language's own index is written over it; False where it has no such step to wrap."""
+    method = getattr(i18n, "reconfigure_search_index", None)
+    if method is None:
+        return False
+    if getattr(method, _MARK, False):
+        return True
+
+    @functools.wraps(method)
+    def reconfigure_search_index(config: Any) -> Any:
+        if replaced(config):
+            return None
+        return method(config)
+
+    setattr(reconfigure_search_index, _MARK, True)
+    i18n.reconfigure_search_index = reconfigure_search_index
     return True

@@ -1,4 +1,4 @@
-"""tlumach.i18nfiles: mkdocs-static-i18n's alternates, found with fewer files made, are the same."""
+"""tlumach.i18nwork: mkdocs-static-i18n's alternates with fewer files made, and its combined search index spared."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs_static_i18n import suffix
 
-from tlumach.i18nfiles import file_locale, quicker_alternates
+from tlumach.i18nwork import file_locale, quicker_alternates, spare_combined_index
 
 LANGUAGES = ("en", "be", "be-Latn", "ru", "pt_BR")
 
@@ -108,3 +108,34 @@ def test_the_folder_structure_is_left_as_it_is(tmp_path: Path) -> None:
     i18n = load_config(config_file=str(tmp_path / "mkdocs.yml")).plugins["i18n"]
     assert quicker_alternates(i18n) is False
     assert "reconfigure_files_alternates" not in vars(i18n)
+
+
+class _Plugin:
+    """Stands in for mkdocs-static-i18n's plugin: records each combined index it writes."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def reconfigure_search_index(self, config: str) -> None:
+        self.written.append(config)
+
+
+def test_the_combined_index_is_written_only_when_nothing_replaces_it() -> None:
+    plugin, replaced = _Plugin(), {"yes": True, "no": False}
+    assert spare_combined_index(plugin, lambda config: replaced[config]) is True
+    plugin.reconfigure_search_index("yes")
+    plugin.reconfigure_search_index("no")
+    assert plugin.written == ["no"]
+    assert spare_combined_index(plugin, lambda config: False) is True  # wrapped once, not twice
+    plugin.reconfigure_search_index("yes")
+    assert plugin.written == ["no"]
+
+
+def test_a_plugin_without_a_combined_index_step_is_left_alone() -> None:
+    assert spare_combined_index(object(), lambda config: True) is False
+
+
+def test_the_real_plugin_has_the_step_that_is_wrapped(tmp_path: Path) -> None:
+    i18n = load_config(config_file=str(_project(tmp_path, fallback=False, directory_urls=True))).plugins["i18n"]
+    assert spare_combined_index(i18n, lambda config: True) is True
+    assert "reconfigure_search_index" in vars(i18n)
