@@ -244,3 +244,43 @@ def test_a_site_build_on_a_clean_clone_checks_every_catalogue_on_every_core_and_
     state = UpdateState.load(root)
     assert [p.name for p in catalogues if state.recorded(p) is None] == []  # the next build reads the record
     assert [str(f) for f in state.recorded(path)[0]] == expected
+
+
+def test_a_build_after_an_update_takes_the_segments_the_update_extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tlumach.site
+    from tlumach.extract import extract_segments
+    from tlumach.site import build_site
+    from tlumach.state import STATE_DIR
+
+    root = _clean_clone(tmp_path / "project", monkeypatch)
+    assert main(["--root", str(root), "-q", "update"]) == 0  # extracts every document: the clone has no record
+    extracted: list[str] = []
+
+    def counted(text: str, *, path: str) -> list[object]:
+        extracted.append(path)
+        return extract_segments(text, path=path)
+
+    monkeypatch.setattr(tlumach.site, "extract_segments", counted)
+    build_site(root / "mkdocs.yml", tmp_path / "after", site_url="https://example.org/", offline=False)
+    assert extracted == []  # every document's segments came from the update
+
+    # A document saved after the update, without another: only it is extracted, for its new text.
+    edited = root / "docs" / "copy-3.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA paragraph written after the update.\n", encoding="utf-8")
+    build_site(root / "mkdocs.yml", tmp_path / "edited", site_url="https://example.org/", offline=False)
+    assert extracted == ["docs/copy-3.md"]
+    assert "A paragraph written after the update." in (tmp_path / "edited" / "be" / "copy-3" / "index.html").read_text(encoding="utf-8")
+
+    # An update that extracts one document keeps the cache's segments of the others.
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    extracted.clear()
+    build_site(root / "mkdocs.yml", tmp_path / "again", site_url="https://example.org/", offline=False)
+    assert extracted == []
+
+    # The pages are those of a build that extracted everything itself.
+    (root / STATE_DIR / "site-documents.json").unlink()
+    build_site(root / "mkdocs.yml", tmp_path / "itself", site_url="https://example.org/", offline=False)
+    assert sorted(extracted) == sorted(f"docs/{p.name}" for p in (root / "docs").glob("*.md"))
+    again = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in sorted((tmp_path / "again").rglob("*")) if p.is_file()}
+    itself = {p.relative_to(tmp_path / "itself"): p.read_bytes() for p in sorted((tmp_path / "itself").rglob("*")) if p.is_file()}
+    assert again == itself and len(again) > 50

@@ -68,7 +68,9 @@ def _template(context: Context, job: Job, outcome: Outcome) -> polib.POFile:
         return load_catalog(path)
     data = _read(path)
     old = _parsed(data, path)
-    pot = build_template(project.document(job.document), creation_date=context.now)
+    document = project.document(job.document)
+    outcome.segments = (digest(document.text.encode("utf-8")), document.segments)  # for the site build
+    pot = build_template(document, creation_date=context.now)
     if old is not None and same_messages(old, pot):
         pot = old
     content, _written = _serialised(pot, old, data)

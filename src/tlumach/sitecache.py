@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -66,6 +66,13 @@ class ContentCache(Generic[T]):
             return None  # a damaged entry: read the file again
         self._used[key] = stored
         return value
+
+    def retain(self, keys: Iterable[str]) -> None:
+        """Keep what is stored for these keys when saving, as if this build had used it."""
+        stored = self._entries()
+        for key in keys:
+            if key in stored:
+                self._used[key] = stored[key]
 
     def put(self, key: str, content_digest: str, value: T) -> None:
         self._used[key] = [content_digest, self._encode(value)]

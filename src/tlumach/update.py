@@ -5,7 +5,9 @@ catalogue, regenerates derived locales and checks what it merged, in memory. Whe
 to be written, each new file is first staged beside its target (a temporary file on the same
 file system); only when every job has succeeded are the staged files renamed into place, so a
 malformed catalogue anywhere leaves every file as it was. Memory stays bounded: a worker holds
-one document's catalogues at a time, the parent only names, digests and findings.
+one document's catalogues at a time, the parent only names, digests and findings, and the
+segments of each document a job extracted (one copy of the source text, not one per locale),
+which it leaves in the site build's segments cache.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tlumach.translit import DERIVED_LOCALES
 
 if TYPE_CHECKING:
     from tlumach.catalog import CatalogUpdate
+    from tlumach.segment import Segment
     from tlumach.sitecache import Translations
 
 Progress = Callable[[int, int], None]
@@ -113,6 +116,8 @@ class Outcome:
     updates: list[LocaleUpdate] = field(default_factory=list)
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # by locale: error findings
     summaries: dict[str, Summary] = field(default_factory=dict)  # by locale
+    #: The document's segments, with the digest of its text, when this job extracted it.
+    segments: tuple[str, tuple[Segment, ...]] | None = None
     error: TlumachError | None = None
 
 
@@ -131,6 +136,8 @@ class UpdatePlan:
     #: Error findings of every catalogue merged, by (locale, domain).
     findings: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
     summaries: dict[tuple[str, str], Summary] = field(default_factory=dict)
+    #: Each document this update extracted: the digest of its text and its segments, by domain.
+    segments: dict[str, tuple[str, tuple[Segment, ...]]] = field(default_factory=dict)
 
     @property
     def writes(self) -> tuple[Output, ...]:
@@ -238,6 +245,7 @@ def plan_update(
         tuple(opted),
         {(locale, outcome.domain): found for outcome in outcomes for locale, found in outcome.findings.items()},
         {(locale, outcome.domain): summary for outcome in outcomes for locale, summary in outcome.summaries.items()},
+        {outcome.domain: outcome.segments for outcome in outcomes if outcome.segments is not None},
     )
     failed = next((outcome.error for outcome in outcomes if outcome.error is not None), None)
     if failed is not None:
@@ -330,6 +338,21 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
         state.record_findings(path, plan.findings[pair])  # keeps the errors only
         state.record_summary(path, plan.summaries[pair])
     state.save()
+    if plan.segments:
+        _keep_segments(state, project, plan)
+
+
+def _keep_segments(state: UpdateState, project: Project, plan: UpdatePlan) -> None:
+    """Give the next site build the segments of every document this update extracted (its segments
+    cache, keyed by the text's digest: the build extracts a document whose text differs). The
+    cache keeps what it holds of the project's other documents."""
+    from tlumach.sitecache import segments_cache
+
+    cache = segments_cache(project.root, state.fingerprint)
+    cache.retain(domain for domain in plan.domains if domain not in plan.segments)
+    for domain, (content_digest, segments) in sorted(plan.segments.items()):
+        cache.put(domain, content_digest, segments)
+    cache.save()
 
 
 def record_checks(
