@@ -13,7 +13,7 @@ from conftest import REPO
 from sitebuild import build_site, copy_project
 from tlumach.cli import main
 from tlumach.extract import extract_segments
-from tlumach.sitecache import segments_cache, translations_cache
+from tlumach.sitecache import leave_segments, segments_cache, translations_cache
 from tlumach.state import STATE_DIR
 
 PO_BE = Path("locales/be/LC_MESSAGES/index.po")
@@ -111,6 +111,31 @@ def test_segments_come_back_from_the_cache_as_extracted(tmp_path: Path) -> None:
     assert reread.get("index", "digest-2") is None
     assert segments_cache(tmp_path, "other code").get("index", "digest-1") is None
     assert (tmp_path / STATE_DIR / ".gitignore").is_file()
+
+
+def test_segments_left_by_updates_are_read_over_the_cache_and_merged_into_it(tmp_path: Path) -> None:
+    text = (REPO / "docs" / "index.md").read_text(encoding="utf-8")
+    segments = tuple(extract_segments(text, path="docs/index.md"))
+    other = tuple(extract_segments("# Other\n\nA paragraph.\n", path="docs/other.md"))
+    cache = segments_cache(tmp_path, "code")
+    cache.put("index", "old", segments)
+    cache.put("other", "o-1", other)
+    cache.save()
+    kept = (tmp_path / STATE_DIR / "site-documents.json").read_bytes()
+    left = tmp_path / STATE_DIR / "site-documents-left"
+    leave_segments(tmp_path, "code", "index", "new", segments)
+    leave_segments(tmp_path, "code", "news/third", "t-1", other)  # a second update: one more small file
+    assert len(list(left.glob("*.json"))) == 2
+    assert (tmp_path / STATE_DIR / "site-documents.json").read_bytes() == kept  # not rewritten by an update
+    build = segments_cache(tmp_path, "code")
+    assert build.get("index", "new") == segments and build.get("index", "old") is None  # the update's is newer
+    assert build.get("other", "o-1") == other and build.get("news/third", "t-1") == other
+    build.save()
+    assert list(left.glob("*.json")) == []
+    merged = segments_cache(tmp_path, "code")
+    assert merged.get("index", "new") == segments and merged.get("news/third", "t-1") == other
+    leave_segments(tmp_path, "other code", "index", "x", segments)  # another tlumach's: not read
+    assert segments_cache(tmp_path, "code").get("index", "x") is None
 
 
 def test_save_keeps_only_what_the_build_used(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from contextlib import redirect_stderr
 from pathlib import Path
 
@@ -271,11 +272,18 @@ def test_a_build_after_an_update_takes_the_segments_the_update_extracted(tmp_pat
     assert extracted == ["docs/copy-3.md"]
     assert "A paragraph written after the update." in (tmp_path / "edited" / "be" / "copy-3" / "index.html").read_text(encoding="utf-8")
 
-    # An update that extracts one document keeps the cache's segments of the others.
+    # An update that extracts one document leaves only that one, beside the build's cache (which
+    # it does not rewrite: an update costs what it extracted, not the corpus); the next build
+    # takes it, and the cache's segments of the others.
+    kept = (root / STATE_DIR / "site-documents.json").read_bytes()
     assert main(["--root", str(root), "-q", "update"]) == 0
+    assert (root / STATE_DIR / "site-documents.json").read_bytes() == kept
+    left = [json.loads(p.read_text(encoding="utf-8")) for p in (root / STATE_DIR / "site-documents-left").glob("*.json")]
+    assert [domain for raw in left for domain in raw["entries"]] == ["copy-3"]
     extracted.clear()
     build_site(root / "mkdocs.yml", tmp_path / "again", site_url="https://example.org/", offline=False)
     assert extracted == []
+    assert list((root / STATE_DIR / "site-documents-left").glob("*.json")) == []  # merged into the build's cache
 
     # The pages are those of a build that extracted everything itself.
     (root / STATE_DIR / "site-documents.json").unlink()

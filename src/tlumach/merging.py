@@ -27,7 +27,7 @@ from tlumach.findings import Finding, Summary, Term
 from tlumach.glossary import COMMENT_PREFIX, term_comments
 from tlumach.pofile import EntryKey, generate_po, parse_po, written_blocks
 from tlumach.project import Project
-from tlumach.sitecache import Translations
+from tlumach.sitecache import Translations, leave_segments
 from tlumach.state import digest
 from tlumach.translit import DERIVED_LOCALES, transliterate
 from tlumach.update import Context, Job, LocaleUpdate, MergeCounts, Outcome, Output, Recorded
@@ -69,7 +69,8 @@ def _template(context: Context, job: Job, outcome: Outcome) -> polib.POFile:
     data = _read(path)
     old = _parsed(data, path)
     document = project.document(job.document)
-    outcome.segments = (digest(document.text.encode("utf-8")), document.segments)  # for the site build
+    if context.stage and context.fingerprint:  # an update that writes: the next site build need not extract it again
+        leave_segments(project.root, context.fingerprint, document.domain, digest(document.text.encode("utf-8")), document.segments)
     pot = build_template(document, creation_date=context.now)
     if old is not None and same_messages(old, pot):
         pot = old

@@ -12,10 +12,11 @@ never committed, safe to delete.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -34,9 +35,16 @@ class ContentCache(Generic[T]):
     not stay in the cache.
     """
 
-    def __init__(self, path: Path, fingerprint: str, *, encode: Callable[[T], Any], decode: Callable[[Any], T]) -> None:
+    def __init__(
+        self, path: Path, fingerprint: str, *, encode: Callable[[T], Any], decode: Callable[[Any], T],
+        left: Path | None = None,
+    ) -> None:
         self.path = path
         self.fingerprint = fingerprint
+        #: A directory of what ``tlumach update`` left for the next build (leave_segments), one
+        #: small file per document: read over path's entries, merged into path when it is saved.
+        self.left = left
+        self._left_files: list[Path] = []
         self._encode = encode
         self._decode = decode
         self._stored: dict[str, Any] | None = None
@@ -45,14 +53,12 @@ class ContentCache(Generic[T]):
 
     def _entries(self) -> dict[str, Any]:
         if self._stored is None:
-            self._stored = {}
-            try:
-                raw = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                return self._stored
-            if isinstance(raw, dict) and raw.get("fingerprint") == self.fingerprint and raw.get("version") == CACHE_VERSION:
-                entries = raw.get("entries")
-                self._stored = entries if isinstance(entries, dict) else {}
+            self._stored = _read_entries(self.path, self.fingerprint)
+            if self.left is not None and self.left.is_dir():
+                self._left_files = sorted(self.left.glob("*.json"))
+                for path in self._left_files:
+                    self._stored.update(_read_entries(path, self.fingerprint))
+                self._changed = self._changed or bool(self._left_files)  # merged on save
         return self._stored
 
     def get(self, key: str, content_digest: str) -> T | None:
@@ -67,35 +73,51 @@ class ContentCache(Generic[T]):
         self._used[key] = stored
         return value
 
-    def retain(self, keys: Iterable[str]) -> None:
-        """Keep what is stored for these keys when saving, as if this build had used it."""
-        stored = self._entries()
-        for key in keys:
-            if key in stored:
-                self._used[key] = stored[key]
-
     def put(self, key: str, content_digest: str, value: T) -> None:
         self._used[key] = [content_digest, self._encode(value)]
         self._changed = True
 
     def save(self) -> None:
-        """Write the entries used by this build atomically, if any was new; a failure is not an error."""
+        """Write the entries used by this build atomically, if any was new (or left by an update,
+        which are then merged); a failure is not an error."""
         if not self._changed:
             return
-        raw = {"version": CACHE_VERSION, "fingerprint": self.fingerprint, "entries": dict(sorted(self._used.items()))}
-        try:
-            directory = ensure_state_dir(self.path.parent)
-            fd, temp = tempfile.mkstemp(prefix=".site.", suffix=".tmp", dir=directory)
-        except OSError:
+        if not _write_entries(self.path, self.fingerprint, self._used):
             return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(raw, ensure_ascii=False, separators=(",", ":")))  # dumps: C; dump: Python
-            os.replace(temp, self.path)
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
-            return
+        for path in self._left_files:
+            path.unlink(missing_ok=True)
+        self._left_files = []
         self._changed = False
+
+
+def _read_entries(path: Path, fingerprint: str) -> dict[str, Any]:
+    """The entries of a cache file for this code ({} for a missing, damaged or foreign one)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(raw, dict) and raw.get("fingerprint") == fingerprint and raw.get("version") == CACHE_VERSION:
+        entries = raw.get("entries")
+        return entries if isinstance(entries, dict) else {}
+    return {}
+
+
+def _write_entries(path: Path, fingerprint: str, entries: dict[str, Any]) -> bool:
+    """Write a cache file atomically; False if it could not be written (a cache: not an error)."""
+    raw = {"version": CACHE_VERSION, "fingerprint": fingerprint, "entries": dict(sorted(entries.items()))}
+    try:
+        directory = ensure_state_dir(path.parent)
+        fd, temp = tempfile.mkstemp(prefix=".site.", suffix=".tmp", dir=directory)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(raw, ensure_ascii=False, separators=(",", ":")))  # dumps: C; dump: Python
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _encode_translations(value: Translations) -> list[list[str | None]]:
@@ -137,6 +159,24 @@ def translations_cache(root: Path, locale: str, fingerprint: str) -> ContentCach
 
 
 def segments_cache(root: Path, fingerprint: str) -> ContentCache[tuple[Segment, ...]]:
-    """Each source document's segments, by domain."""
-    path = root / STATE_DIR / "site-documents.json"
-    return ContentCache(path, fingerprint, encode=_encode_segments, decode=_decode_segments)
+    """Each source document's segments, by domain, with those the updates since the last build left."""
+    directory = root / STATE_DIR
+    return ContentCache(directory / "site-documents.json", fingerprint, encode=_encode_segments, decode=_decode_segments,
+                        left=directory / LEFT_SEGMENTS)
+
+
+#: Where ``tlumach update`` leaves the segments it extracted: a file per document, so that an
+#: update writes what it extracted and no more (the build's cache holds the whole corpus).
+LEFT_SEGMENTS = "site-documents-left"
+
+
+def leave_segments(root: Path, fingerprint: str, domain: str, content_digest: str, segments: tuple[Segment, ...]) -> None:
+    """A document's segments, extracted by an update, for the next site build (a cache: failures are silent)."""
+    name = hashlib.sha256(domain.encode("utf-8")).hexdigest()[:32]
+    directory = root / STATE_DIR / LEFT_SEGMENTS
+    try:
+        ensure_state_dir(root / STATE_DIR)
+        directory.mkdir(exist_ok=True)
+    except OSError:
+        return
+    _write_entries(directory / f"{name}.json", fingerprint, {domain: [content_digest, _encode_segments(segments)]})

@@ -5,9 +5,8 @@ catalogue, regenerates derived locales and checks what it merged, in memory. Whe
 to be written, each new file is first staged beside its target (a temporary file on the same
 file system); only when every job has succeeded are the staged files renamed into place, so a
 malformed catalogue anywhere leaves every file as it was. Memory stays bounded: a worker holds
-one document's catalogues at a time, the parent only names, digests and findings, and the
-segments of each document a job extracted (one copy of the source text, not one per locale),
-which it leaves in the site build's segments cache.
+one document's catalogues at a time, the parent only names, digests and findings. A worker that
+extracts a document leaves its segments for the next site build (sitecache.leave_segments).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from tlumach.translit import DERIVED_LOCALES
 
 if TYPE_CHECKING:
     from tlumach.catalog import CatalogUpdate
-    from tlumach.segment import Segment
     from tlumach.sitecache import Translations
 
 Progress = Callable[[int, int], None]
@@ -87,6 +85,8 @@ class Context:
     glossaries: dict[str, tuple[Term, ...]]
     now: str
     stage: bool
+    #: tlumach's code, as the update's record has it ("" without a record: nothing left for the site build).
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,6 @@ class Outcome:
     updates: list[LocaleUpdate] = field(default_factory=list)
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # by locale: error findings
     summaries: dict[str, Summary] = field(default_factory=dict)  # by locale
-    #: The document's segments, with the digest of its text, when this job extracted it.
-    segments: tuple[str, tuple[Segment, ...]] | None = None
     error: TlumachError | None = None
 
 
@@ -136,8 +134,6 @@ class UpdatePlan:
     #: Error findings of every catalogue merged, by (locale, domain).
     findings: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
     summaries: dict[tuple[str, str], Summary] = field(default_factory=dict)
-    #: Each document this update extracted: the digest of its text and its segments, by domain.
-    segments: dict[str, tuple[str, tuple[Segment, ...]]] = field(default_factory=dict)
 
     @property
     def writes(self) -> tuple[Output, ...]:
@@ -234,7 +230,7 @@ def plan_update(
             known = tuple((loc, r) for loc in merge if (r := recorded(loc, domain)) is not None)
             jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive), known))
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in [*merged_locales, *derived_locales]}
-    context = Context(project, requested, glossaries, now, stage)
+    context = Context(project, requested, glossaries, now, stage, state.fingerprint)
     outcomes = list(_run(context, jobs, progress, workers))
     plan = UpdatePlan(
         tuple(o for outcome in outcomes for o in outcome.outputs),
@@ -245,7 +241,6 @@ def plan_update(
         tuple(opted),
         {(locale, outcome.domain): found for outcome in outcomes for locale, found in outcome.findings.items()},
         {(locale, outcome.domain): summary for outcome in outcomes for locale, summary in outcome.summaries.items()},
-        {outcome.domain: outcome.segments for outcome in outcomes if outcome.segments is not None},
     )
     failed = next((outcome.error for outcome in outcomes if outcome.error is not None), None)
     if failed is not None:
@@ -338,21 +333,6 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
         state.record_findings(path, plan.findings[pair])  # keeps the errors only
         state.record_summary(path, plan.summaries[pair])
     state.save()
-    if plan.segments:
-        _keep_segments(state, project, plan)
-
-
-def _keep_segments(state: UpdateState, project: Project, plan: UpdatePlan) -> None:
-    """Give the next site build the segments of every document this update extracted (its segments
-    cache, keyed by the text's digest: the build extracts a document whose text differs). The
-    cache keeps what it holds of the project's other documents."""
-    from tlumach.sitecache import segments_cache
-
-    cache = segments_cache(project.root, state.fingerprint)
-    cache.retain(domain for domain in plan.domains if domain not in plan.segments)
-    for domain, (content_digest, segments) in sorted(plan.segments.items()):
-        cache.put(domain, content_digest, segments)
-    cache.save()
 
 
 def record_checks(
