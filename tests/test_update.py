@@ -292,3 +292,56 @@ def test_a_build_after_an_update_takes_the_segments_the_update_extracted(tmp_pat
     again = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in sorted((tmp_path / "again").rglob("*")) if p.is_file()}
     itself = {p.relative_to(tmp_path / "itself"): p.read_bytes() for p in sorted((tmp_path / "itself").rglob("*")) if p.is_file()}
     assert again == itself and len(again) > 50
+
+
+def test_a_document_moved_to_another_folder_keeps_its_translations(tmp_path: Path) -> None:
+    import shutil
+
+    from tlumach.catalog import load_catalog, translations
+
+    root = copy_project(tmp_path / "project")
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    old = root / "locales" / "be" / "LC_MESSAGES" / "index.po"
+    before = old.read_bytes()
+    (root / "docs" / "2025").mkdir()
+    shutil.move(root / "docs" / "index.md", root / "docs" / "2025" / "index.md")
+    err = io.StringIO()
+    with redirect_stderr(err):
+        main(["--root", str(root), "-q", "update"])
+    new = root / "locales" / "be" / "LC_MESSAGES" / "2025" / "index.po"
+    assert translations(load_catalog(new)) == translations(load_catalog(old)) != {}  # nothing to translate again
+    assert old.read_bytes() == before  # the old catalogue is left as it was: the translator deletes it
+    assert "moved: locales/be/LC_MESSAGES/2025/index.po starts from locales/be/LC_MESSAGES/index.po" in err.getvalue()
+    err = io.StringIO()
+    with redirect_stderr(err):
+        main(["--root", str(root), "-q", "update"])
+    assert "warning: locales/be/LC_MESSAGES/index.po: no document in docs/ has these translations" in err.getvalue()
+    for leftover in sorted((root / "locales").glob("*/LC_MESSAGES/index.po")):
+        leftover.unlink()  # the translator checked the new catalogues and deletes the old ones
+    for _ in range(2):  # once resolved, nothing more to say (nor to look for)
+        err = io.StringIO()
+        with redirect_stderr(err):
+            assert main(["--root", str(root), "-q", "update"]) == 0
+        assert "warning:" not in err.getvalue() and "moved:" not in err.getvalue()
+    from tlumach.state import UpdateState
+
+    assert "docs/index.md" not in UpdateState.load(root).stamps
+
+
+def test_a_new_document_takes_no_translations_when_two_old_places_have_its_name(tmp_path: Path) -> None:
+    from tlumach.catalog import load_catalog, translations
+
+    root = copy_project(tmp_path / "project")
+    assert main(["--root", str(root), "-q", "update"]) == 0
+    catalogues = root / "locales" / "be" / "LC_MESSAGES"
+    for folder in ("x", "y"):
+        (catalogues / folder).mkdir()
+        (catalogues / folder / "report.po").write_bytes((catalogues / "index.po").read_bytes())
+    (root / "docs" / "report.md").write_text((root / "docs" / "index.md").read_text(encoding="utf-8"), encoding="utf-8")
+    err = io.StringIO()
+    with redirect_stderr(err):
+        main(["--root", str(root), "-q", "update"])
+    assert translations(load_catalog(catalogues / "report.po")) == {}  # which of the two? neither: not guessed
+    assert "moved:" not in err.getvalue()
+    for folder in ("x", "y"):
+        assert f"warning: locales/be/LC_MESSAGES/{folder}/report.po: no document" in err.getvalue()

@@ -178,6 +178,14 @@ def _cmd_update(args: argparse.Namespace, project: Project, out: TextIO) -> int:
     written = set(plan.commit())
     for path in sorted(written):
         _say(args, out, f"wrote {path}")
+    root = project.root
+    for old, new in plan.moved:
+        print(f"moved: {new.relative_to(root)} starts from {old.relative_to(root)}, the catalogue of the document's "
+              f"old place; check it, then delete {old.relative_to(root)}", file=sys.stderr)
+    for path in plan.orphans:
+        print(f"warning: {path.relative_to(root)}: no document in {project.docs}/ has these translations; if it moved "
+              "or was renamed, give the catalogue its new path (same name in another folder: tlumach update "
+              "does it), else delete it", file=sys.stderr)
     for item in plan.updates:
         u = item.update
         if u.changed:

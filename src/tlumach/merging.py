@@ -40,9 +40,9 @@ def update_domain(context: Context, job: Job) -> Outcome:
     try:
         template = _template(context, job, outcome)
         merged: dict[str, polib.POFile] = {}
-        recorded = dict(job.recorded)
+        recorded, moved = dict(job.recorded), dict(job.moved)
         for locale in job.merge:
-            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome, recorded.get(locale))
+            merged[locale] = _merge_locale(context, job.domain, locale, template, outcome, recorded.get(locale), moved.get(locale))
         for derived in job.derive:
             origin = DERIVED_LOCALES[derived][0]
             source = merged.get(origin) or load_catalog(project.catalog_path(origin, job.domain))
@@ -80,7 +80,8 @@ def _template(context: Context, job: Job, outcome: Outcome) -> polib.POFile:
 
 
 def _merge_locale(
-    context: Context, domain: str, locale: str, template: polib.POFile, outcome: Outcome, recorded: Recorded | None
+    context: Context, domain: str, locale: str, template: polib.POFile, outcome: Outcome, recorded: Recorded | None,
+    old_place: Path | None = None,
 ) -> polib.POFile:
     """One catalogue merged. When the file is still the content the state recorded, what is known
     of it is used: entries unchanged by the merge keep their written lines and their findings."""
@@ -89,7 +90,11 @@ def _merge_locale(
     data = _read(path)
     existing = _parsed(data, path)
     as_recorded = recorded is not None and data is not None and digest(data) == recorded.digest
-    current = existing if existing is not None else _new_domain_catalog(project, locale, template, now=context.now)
+    current = existing
+    if current is None and old_place is not None:  # a moved document: its translations come with it
+        current = load_catalog(old_place)
+    if current is None:
+        current = _new_domain_catalog(project, locale, template, now=context.now)
     merged = merge_template(current, template)
     annotate_terms(merged.catalog, context.glossaries[locale])
     written = as_recorded and recorded is not None and recorded.written

@@ -107,6 +107,9 @@ class Job:
     merge: tuple[str, ...]  # locales whose catalogue is merged
     derive: tuple[str, ...]  # derived locales regenerated
     recorded: tuple[tuple[str, Recorded], ...] = ()  # by merged locale, where the state has a record
+    #: By merged locale whose catalogue does not exist yet: the catalogue of the document's old
+    #: place (a moved document), merged as if it were the new one's.
+    moved: tuple[tuple[str, Path], ...] = ()
 
 
 @dataclass
@@ -131,6 +134,12 @@ class UpdatePlan:
     #: Files read as inputs (documents, glossaries), stamped when the update is recorded.
     inputs: tuple[Path, ...] = ()
     opted_out: tuple[Path, ...] = ()
+    #: (old catalogue, new catalogue) of each moved document: the new one starts from the old.
+    moved: tuple[tuple[Path, Path], ...] = ()
+    #: Catalogues of no document (and not the old place of a moved one): translations no page uses.
+    orphans: tuple[Path, ...] = ()
+    #: Recorded documents that are gone (their stamps are kept while catalogues of theirs are left).
+    gone: tuple[str, ...] = ()
     #: Error findings of every catalogue merged, by (locale, domain).
     findings: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
     summaries: dict[tuple[str, str], Summary] = field(default_factory=dict)
@@ -211,6 +220,24 @@ def plan_update(
         found = state.findings.get(key(locale, domain)) if clean_glossary[locale] else None
         return Recorded(stamp.digest, stamp.written, tuple(found) if found is not None else None)
 
+    left_behind: dict[str, dict[str, list[str]]] | None = None  # by locale, by file name: domains of no document
+
+    def new_places(locales: Sequence[str], domain: str) -> list[tuple[str, Path]]:
+        """For a new catalogue: the one catalogue of the same name, in the same locale, whose
+        document is gone (the document moved to another folder), if there is exactly one."""
+        nonlocal left_behind
+        if not locales:
+            return []
+        if left_behind is None:
+            left_behind = _left_behind(project, set(domains) | {domain_for(p.relative_to(project.docs_dir)) for p in opted})
+        name = domain.rsplit("/", 1)[-1]
+        found = []
+        for locale in locales:
+            candidates = left_behind.get(locale, {}).get(name, [])
+            if len(candidates) == 1:
+                found.append((locale, project.catalog_path(locale, candidates[0])))
+        return found
+
     for domain in domains:
         clean = domain not in dirty
         merge = []
@@ -228,10 +255,24 @@ def plan_update(
                 derive.append(derived)
         if not clean or merge or derive:
             known = tuple((loc, r) for loc in merge if (r := recorded(loc, domain)) is not None)
-            jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive), known))
+            new = [loc for loc in merge if loc not in dict(known) and not project.catalog_path(loc, domain).exists()]
+            jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive), known, tuple(new_places(new, domain))))
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in [*merged_locales, *derived_locales]}
     context = Context(project, requested, glossaries, now, stage, state.fingerprint)
     outcomes = list(_run(context, jobs, progress, workers))
+    moved = tuple((old, project.catalog_path(loc, job.domain)) for job in jobs for loc, old in job.moved)
+    # Catalogues left without a document can only appear when a document goes (or a new one may
+    # take one over, above): a no-change update does not look at every catalogue for them.
+    prefix = f"{project.docs}/"
+    present = {f"{prefix}{domain}.md" for domain in domains} | {state.key(path) for path in opted}
+    gone = tuple(key for key in state.stamps if key.startswith(prefix) and key.endswith(".md") and key not in present)
+    if left_behind is None:
+        left_behind = _left_behind(project, set(domains) | {domain_for(p.relative_to(project.docs_dir)) for p in opted}) if gone else {}
+    taken = {old for old, _new in moved}
+    orphans = tuple(
+        path for locale in sorted(left_behind) for name in sorted(left_behind[locale])
+        for domain in left_behind[locale][name] if (path := project.catalog_path(locale, domain)) not in taken
+    )
     plan = UpdatePlan(
         tuple(o for outcome in outcomes for o in outcome.outputs),
         tuple(u for outcome in outcomes for u in outcome.updates),
@@ -239,6 +280,9 @@ def plan_update(
         frozenset(skipped),
         tuple(inputs),
         tuple(opted),
+        moved,
+        orphans,
+        gone,
         {(locale, outcome.domain): found for outcome in outcomes for locale, found in outcome.findings.items()},
         {(locale, outcome.domain): summary for outcome in outcomes for locale, summary in outcome.summaries.items()},
     )
@@ -247,6 +291,18 @@ def plan_update(
         plan.discard()
         raise failed
     return plan
+
+
+def _left_behind(project: Project, domains: set[str]) -> dict[str, dict[str, list[str]]]:
+    """Catalogues whose document is gone, by locale and file name: their domains, sorted."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for locale in project.locale_codes():
+        directory = project.locales_dir / locale / "LC_MESSAGES"
+        for path in sorted(directory.rglob("*.po")):
+            domain = path.relative_to(directory).with_suffix("").as_posix()
+            if domain not in domains:
+                found.setdefault(locale, {}).setdefault(domain.rsplit("/", 1)[-1], []).append(domain)
+    return found
 
 
 def _scan_documents(project: Project, state: UpdateState) -> tuple[list[str], dict[str, Path], list[Path], list[Path]]:
@@ -332,6 +388,9 @@ def record_update(state: UpdateState, project: Project, plan: UpdatePlan) -> Non
     for path, pair in checked.items():
         state.record_findings(path, plan.findings[pair])  # keeps the errors only
         state.record_summary(path, plan.summaries[pair])
+    if not plan.orphans and not plan.moved:
+        for key in plan.gone:  # nothing of theirs left to warn about: no more looking for it
+            state.stamps.pop(key, None)
     state.save()
 
 
