@@ -221,6 +221,7 @@ def plan_update(
         return Recorded(stamp.digest, stamp.written, tuple(found) if found is not None else None)
 
     left_behind: dict[str, dict[str, list[str]]] | None = None  # by locale, by file name: domains of no document
+    documented = set(domains) | {domain_for(p.relative_to(project.docs_dir)) for p in opted}
 
     def new_places(locales: Sequence[str], domain: str) -> list[tuple[str, Path]]:
         """For a new catalogue: the one catalogue of the same name, in the same locale, whose
@@ -229,7 +230,7 @@ def plan_update(
         if not locales:
             return []
         if left_behind is None:
-            left_behind = _left_behind(project, set(domains) | {domain_for(p.relative_to(project.docs_dir)) for p in opted})
+            left_behind = _left_behind(project, documented)
         name = domain.rsplit("/", 1)[-1]
         found = []
         for locale in locales:
@@ -267,7 +268,7 @@ def plan_update(
     present = {f"{prefix}{domain}.md" for domain in domains} | {state.key(path) for path in opted}
     gone = tuple(key for key in state.stamps if key.startswith(prefix) and key.endswith(".md") and key not in present)
     if left_behind is None:
-        left_behind = _left_behind(project, set(domains) | {domain_for(p.relative_to(project.docs_dir)) for p in opted}) if gone else {}
+        left_behind = _left_behind(project, documented) if gone else {}
     taken = {old for old, _new in moved}
     orphans = tuple(
         path for locale in sorted(left_behind) for name in sorted(left_behind[locale])
