@@ -85,36 +85,38 @@ def quicker_alternates(i18n: Any) -> bool:
     Only the suffix structure is wrapped (the one tlumach uses); the folder structure takes a
     file's locale from its folder, and is left as it is.
     """
-    method = getattr(i18n, "reconfigure_files_alternates", None)
-    if method is None or getattr(getattr(i18n, "config", None), "docs_structure", None) != "suffix":
+    if getattr(getattr(i18n, "config", None), "docs_structure", None) != "suffix":
         return False
-    if getattr(method, _MARK, False):
-        return True
 
-    @functools.wraps(method)
-    def reconfigure_files_alternates(i18n_src_uris: Any, alternates: Any, mkdocs_config: Any, create: CreateFile) -> Any:
-        return method(i18n_src_uris, alternates, mkdocs_config, _only_keepable(create, i18n.config.fallback_to_default is True))
+    def wrapped(method: Callable[..., Any]) -> Callable[..., Any]:
+        def reconfigure_files_alternates(i18n_src_uris: Any, alternates: Any, mkdocs_config: Any, create: CreateFile) -> Any:
+            return method(i18n_src_uris, alternates, mkdocs_config, _only_keepable(create, i18n.config.fallback_to_default is True))
 
-    setattr(reconfigure_files_alternates, _MARK, True)
-    i18n.reconfigure_files_alternates = reconfigure_files_alternates
-    return True
+        return reconfigure_files_alternates
+
+    return _wrap_once(i18n, "reconfigure_files_alternates", wrapped)
 
 
 def spare_combined_index(i18n: Any, replaced: Callable[[Any], bool]) -> bool:
     """Skip the combined search index of a mkdocs-static-i18n plugin instance whenever ``replaced(config)``
     says every language's own index is written over it; False where it has no such step to wrap."""
-    method = getattr(i18n, "reconfigure_search_index", None)
+
+    def wrapped(method: Callable[..., Any]) -> Callable[..., Any]:
+        def reconfigure_search_index(config: Any) -> Any:
+            return None if replaced(config) else method(config)
+
+        return reconfigure_search_index
+
+    return _wrap_once(i18n, "reconfigure_search_index", wrapped)
+
+
+def _wrap_once(i18n: Any, name: str, wrapped: Callable[[Callable[..., Any]], Callable[..., Any]]) -> bool:
+    """Replace a method on the plugin instance by ``wrapped(method)``, once; False if it has no such method."""
+    method = getattr(i18n, name, None)
     if method is None:
         return False
-    if getattr(method, _MARK, False):
-        return True
-
-    @functools.wraps(method)
-    def reconfigure_search_index(config: Any) -> Any:
-        if replaced(config):
-            return None
-        return method(config)
-
-    setattr(reconfigure_search_index, _MARK, True)
-    i18n.reconfigure_search_index = reconfigure_search_index
+    if not getattr(method, _MARK, False):
+        replacement = functools.wraps(method)(wrapped(method))
+        setattr(replacement, _MARK, True)
+        setattr(i18n, name, replacement)
     return True

@@ -137,7 +137,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         if getattr(i18n, "building", False):
             return config  # a per-language build inside mkdocs-static-i18n: same state as its parent
         quicker_alternates(i18n)  # the same alternates of every page, without the files it made to drop
-        spare_combined_index(i18n, self._writes_search_indexes)  # each language's index is written over it
+        # each language's own search index is written over mkdocs-static-i18n's combined one
+        spare_combined_index(i18n, lambda config: self._own_search_index(config) is not None)
         # MkDocs keeps this plugin between rebuilds of `mkdocs serve` (it has on_startup), so every
         # top-level build starts from a clean state and rereads the catalogues.
         self.locales, self.held_back, self.documents, self.pages = {}, {}, {}, {}
@@ -612,10 +613,11 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         """The languages this build renders: the source and every published locale of its share."""
         return [self.default_locale, *(loc for loc, state in self.locales.items() if state.built)]
 
-    def _writes_search_indexes(self, config: MkDocsConfig) -> bool:
-        """Whether _finish_site writes every built language's search index from that language's own
-        entries of Material's index (else it splits the combined file another search plugin wrote)."""
-        return _material_search_index(config) is not None and set(self.search_entries) == set(self._built())
+    def _own_search_index(self, config: MkDocsConfig) -> Any:
+        """Material's search index when _finish_site writes every built language's index from that
+        language's own entries of it; None when it splits the combined file another search plugin wrote."""
+        index = _material_search_index(config)
+        return index if index is not None and set(self.search_entries) == set(self._built()) else None
 
     @event_priority(-200)
     def _finish_site(self, *, config: MkDocsConfig) -> None:
@@ -627,9 +629,8 @@ class TlumachPlugin(BasePlugin[TlumachConfig]):
         published = [self.default_locale, *self.locales]
         built = self._built()
         write_sitemaps(site_dir, self.pages.values(), default=self.default_locale, locales=list(self.locales))
-        index = _material_search_index(config)
-        if self._writes_search_indexes(config):
-            assert index is not None
+        index = self._own_search_index(config)
+        if index is not None:
             # Straight from each language's entries: no 20-30 MB combined file to read back, and a
             # locale keeps the sections mkdocs-static-i18n's deduplication drops from the combined one.
             config_fields = {key: index.config[key] for key in _MATERIAL_INDEX_CONFIG}

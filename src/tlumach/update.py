@@ -256,7 +256,8 @@ def plan_update(
                 derive.append(derived)
         if not clean or merge or derive:
             known = tuple((loc, r) for loc in merge if (r := recorded(loc, domain)) is not None)
-            new = [loc for loc in merge if loc not in dict(known) and not project.catalog_path(loc, domain).exists()]
+            with_record = {loc for loc, _r in known}
+            new = [loc for loc in merge if loc not in with_record and not project.catalog_path(loc, domain).exists()]
             jobs.append(Job(domain, dirty.get(domain), tuple(merge), tuple(derive), known, tuple(new_places(new, domain))))
     glossaries = {loc: tuple(load_glossary(project.locales_dir, loc)) for loc in [*merged_locales, *derived_locales]}
     context = Context(project, requested, glossaries, now, stage, state.fingerprint)
